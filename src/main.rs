@@ -1,0 +1,159 @@
+//! The `backbot` binary: parses the command line and hands over to the console,
+//! a content tool, or (later) the Discord adapter.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use backbot::tools::{self, lines::for_each_line};
+use backbot::Engine;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "backbot",
+    version,
+    about = "A lower-back-care chat bot: console, content tools and Discord bot."
+)]
+struct Cli {
+    /// Folder holding intents/, responses/ and faq/ (default: ./ if it has intents/, else the source tree).
+    #[arg(long, global = true, env = "BACKBOT_CONTENT")]
+    content: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Interactive console (the default): the same replies as on Discord.
+    Chat,
+    /// Print one JSON classification per message (arguments, or stdin lines).
+    Classify { messages: Vec<String> },
+    /// Validate the content; exits non-zero with file:line errors.
+    Check { dir: Option<PathBuf> },
+    /// Score the engine on a labelled JSONL set.
+    Eval {
+        file: PathBuf,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn content_dir(flag: Option<PathBuf>) -> PathBuf {
+    if let Some(dir) = flag {
+        return dir;
+    }
+    if std::path::Path::new("intents").is_dir() {
+        return PathBuf::from(".");
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn load(dir: &std::path::Path) -> anyhow::Result<Engine> {
+    Engine::load(dir)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("cannot load the content in {}", dir.display()))
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let dir = content_dir(cli.content);
+    match cli.command.unwrap_or(Cmd::Chat) {
+        Cmd::Chat => {
+            let engine = load(&dir)?;
+            let stdin = std::io::stdin();
+            let interactive = stdin.is_terminal();
+            backbot::console::run(
+                &engine,
+                stdin.lock(),
+                &mut std::io::stdout().lock(),
+                &mut std::io::stderr().lock(),
+                interactive,
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Classify { messages } => {
+            let engine = load(&dir)?;
+            let mut out = std::io::stdout().lock();
+            if !messages.is_empty() {
+                for m in &messages {
+                    tools::classify_line(&engine, m, &mut out)?;
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let mut bad = 0;
+            let mut failure = None;
+            for_each_line(std::io::stdin().lock(), |_, line| {
+                let r = match line {
+                    Ok(text) => tools::classify_line(&engine, &text, &mut out),
+                    Err(e) => {
+                        bad += 1;
+                        writeln!(std::io::stderr(), "error: {e}")
+                    }
+                };
+                match r {
+                    Ok(()) => true,
+                    Err(e) => {
+                        failure = Some(e);
+                        false
+                    }
+                }
+            })?;
+            if let Some(e) = failure {
+                return Err(e.into());
+            }
+            Ok(if bad > 0 {
+                ExitCode::from(65)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Cmd::Check { dir: check_dir } => {
+            let dir = check_dir.unwrap_or(dir);
+            match tools::check::check(&dir) {
+                Ok(s) => {
+                    println!(
+                        "ok: {} intents, {} patterns, {} examples and near misses, {} FAQ entries",
+                        s.intents, s.patterns, s.examples, s.faq
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(errors) => {
+                    for e in &errors {
+                        eprintln!("{e}");
+                    }
+                    eprintln!("{} problem(s) in {}", errors.len(), dir.display());
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Cmd::Eval { file, json } => {
+            let engine = load(&dir)?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let report = tools::eval::evaluate(&engine, &text);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", tools::eval::render(&report));
+            }
+            let ok = report.red_flag_recall() >= 1.0 && report.bad_lines.is_empty();
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+    }
+}

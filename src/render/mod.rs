@@ -1,0 +1,3 @@
+//! Renderers: turn reply data into what a transport shows.
+
+pub mod text;
