@@ -79,7 +79,7 @@ impl Engine {
             Command::Stretch(choice) => {
                 self.choice(choice.as_deref(), STRETCHES, "stretches", "stretch")
             }
-            Command::RedFlags => Reply::advisory(&self.content, &[]),
+            Command::RedFlags => Reply::red_flag_list(&self.content),
             Command::Help => self.intent_reply("help"),
         }
     }

@@ -98,6 +98,21 @@ impl Reply {
         }
     }
 
+    /// `/redflags`: the same list and urgent help, introduced without saying
+    /// the user described a red flag.
+    pub fn red_flag_list(content: &Content) -> Reply {
+        let a = &content.advisory;
+        Reply {
+            kind: Some(ReplyKind::Info),
+            title: a.list_title.clone(),
+            text: vec![a.list_intro.clone()],
+            bullets: a.red_flags.clone(),
+            caution: Some(a.urgent_help.clone()),
+            footer: Some(content.common.footer.clone()),
+            ..Reply::default()
+        }
+    }
+
     /// The reply of one intent's response file.
     pub fn answer(content: &Content, kind: ReplyKind, response: &Response) -> Reply {
         Reply {
@@ -144,10 +159,8 @@ impl Reply {
                         };
                         for w in many {
                             r.intents.push(w.id.clone());
-                            r.text.push(match &w.text {
-                                Some(t) => format!("{}: {t}", w.title),
-                                None => w.title.clone(),
-                            });
+                            r.text
+                                .push(w.text.clone().unwrap_or_else(|| w.title.clone()));
                         }
                         r
                     }

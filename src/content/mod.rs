@@ -70,6 +70,10 @@ pub struct Advisory {
     pub title: String,
     /// Seek medical help promptly.
     pub text: String,
+    /// Heading of the `/redflags` list (nothing was described yet).
+    pub list_title: String,
+    /// Text of the `/redflags` list.
+    pub list_intro: String,
     /// The red flags, as listed to the user.
     pub red_flags: Vec<String>,
     /// Where urgent help is found.
