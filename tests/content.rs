@@ -84,8 +84,7 @@ fn a_missing_response_and_a_missing_catalogue_intent_are_reported() {
     std::fs::remove_file(dir.path().join("intents/fever.json")).expect("rm");
     std::fs::remove_file(dir.path().join("responses/fever.json")).expect("rm");
     let errors: Vec<String> = check(dir.path())
-        .err()
-        .expect("fails")
+        .expect_err("fails")
         .iter()
         .map(ToString::to_string)
         .collect();
@@ -110,8 +109,7 @@ fn a_duplicate_id_is_reported() {
     let text = std::fs::read_to_string(dir.path().join("intents/crack_chair.json")).expect("read");
     std::fs::write(dir.path().join("intents/crack_chair_copy.json"), text).expect("write");
     let errors: Vec<String> = check(dir.path())
-        .err()
-        .expect("fails")
+        .expect_err("fails")
         .iter()
         .map(ToString::to_string)
         .collect();
