@@ -48,6 +48,7 @@ impl Matcher {
     /// Compiles every pattern and exclusion of `intents`; reports every bad pattern.
     pub fn build(intents: &[Intent], compiler: &Compiler) -> Result<Matcher, Vec<BadPattern>> {
         let mut sources = Vec::new();
+        let mut regexes = Vec::new();
         let mut owners = Vec::new();
         let mut bad = Vec::new();
         for (idx, intent) in intents.iter().enumerate() {
@@ -58,7 +59,7 @@ impl Matcher {
                 .chain(intent.exclude.iter().map(|p| (p, true)));
             for (pattern, exclude) in all {
                 let compiled = compiler.compile(pattern).and_then(|src| {
-                    RegexBuilder::new(&src).size_limit(PATTERN_SIZE_LIMIT).build().map(|_| src).map_err(|e| match e {
+                    RegexBuilder::new(&src).size_limit(PATTERN_SIZE_LIMIT).build().map(|re| (src, re)).map_err(|e| match e {
                         regex::Error::CompiledTooBig(limit) => PatternError {
                             problem: format!("the pattern compiles to more than {limit} bytes"),
                             fix: "use fewer optional items and gaps, or split it into several patterns".into(),
@@ -67,8 +68,9 @@ impl Matcher {
                     })
                 });
                 match compiled {
-                    Ok(src) => {
+                    Ok((src, re)) => {
                         sources.push(src);
+                        regexes.push(re);
                         owners.push(Owner {
                             intent: idx,
                             exclude,
@@ -97,20 +99,6 @@ impl Matcher {
                     error: PatternError {
                         problem: format!("the pattern set does not compile: {e}"),
                         fix: "simplify the largest patterns".into(),
-                    },
-                }]
-            })?;
-        let regexes = sources
-            .iter()
-            .map(|s| RegexBuilder::new(s).size_limit(PATTERN_SIZE_LIMIT).build())
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| {
-                vec![BadPattern {
-                    intent: 0,
-                    pattern: "(all patterns)".into(),
-                    error: PatternError {
-                        problem: e.to_string(),
-                        fix: String::new(),
                     },
                 }]
             })?;

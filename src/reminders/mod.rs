@@ -1,0 +1,3 @@
+//! Daily stretch reminders: pure scheduling rules ([`schedule`]).
+
+pub mod schedule;
