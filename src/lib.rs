@@ -5,10 +5,12 @@ pub mod catalogue;
 pub mod commands;
 pub mod console;
 pub mod content;
+pub mod discord;
 pub mod engine;
 pub mod error;
 pub mod render;
 pub mod reply;
+pub mod store;
 pub mod tools;
 
 pub use engine::{Classification, Engine, IntentHit};

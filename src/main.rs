@@ -28,6 +28,8 @@ struct Cli {
 enum Cmd {
     /// Interactive console (the default): the same replies as on Discord.
     Chat,
+    /// Run the Discord bot (DISCORD_TOKEN, DISCORD_API_BASE, BACKBOT_DB, BACKBOT_DEV_GUILD, BACKBOT_HTTP_ADDR).
+    Run,
     /// Print one JSON classification per message (arguments, or stdin lines).
     Classify { messages: Vec<String> },
     /// Validate the content; exits non-zero with file:line errors.
@@ -70,6 +72,12 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let dir = content_dir(cli.content);
     match cli.command.unwrap_or(Cmd::Chat) {
+        Cmd::Run => {
+            let config = backbot::discord::Config::from_env()?;
+            let engine = load(&dir)?;
+            backbot::discord::serve(config, engine)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::Chat => {
             let engine = load(&dir)?;
             let stdin = std::io::stdin();

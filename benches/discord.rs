@@ -1,0 +1,2 @@
+//! Placeholder until the Discord benchmark lands.
+fn main() {}
