@@ -39,6 +39,7 @@ pub struct App {
     dev_guild: Option<u64>,
     me: AtomicU64,
     registered: AtomicBool,
+    connected_once: AtomicBool,
 }
 
 impl App {
@@ -62,6 +63,7 @@ impl App {
             dev_guild,
             me: AtomicU64::new(0),
             registered: AtomicBool::new(false),
+            connected_once: AtomicBool::new(false),
         })
     }
 
@@ -367,19 +369,27 @@ impl EventHandler for Handler {
         let app = ready.application.id.get();
         self.0.me.store(ready.user.id.get(), Ordering::Relaxed);
         self.0.metrics.set_ready(true);
-        tracing::info!(guilds = ready.guilds.len(), "gateway ready");
+        if self.0.connected_once.swap(true, Ordering::Relaxed) {
+            Metrics::inc(&self.0.metrics.gateway_reconnects);
+            tracing::warn!(
+                guilds = ready.guilds.len(),
+                "gateway reconnected with a new session"
+            );
+        } else {
+            tracing::info!(guilds = ready.guilds.len(), "gateway ready");
+        }
         self.0.register_commands(&ctx.http, app).await;
     }
 
     async fn resume(&self, _ctx: Context, _event: ResumedEvent) {
         self.0.metrics.set_ready(true);
-        tracing::info!("gateway session resumed");
+        Metrics::inc(&self.0.metrics.gateway_reconnects);
+        tracing::warn!("gateway reconnected: session resumed");
     }
 
     async fn shard_stage_update(&self, _ctx: Context, event: ShardStageUpdateEvent) {
         if event.old == ConnectionStage::Connected && event.new != ConnectionStage::Connected {
             self.0.metrics.set_ready(false);
-            Metrics::inc(&self.0.metrics.gateway_reconnects);
             tracing::warn!(shard = event.shard_id.0, stage = %event.new, "gateway connection lost; reconnecting");
         }
     }

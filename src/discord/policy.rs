@@ -128,7 +128,7 @@ impl Limiter {
     /// Whether `user` may get a passive reply in `channel` at `now`; records it when allowed.
     pub fn check(&mut self, now: Instant, channel: u64, user: u64) -> Result<(), Limited> {
         self.checks += 1;
-        if self.checks % 1024 == 0 {
+        if self.checks.is_multiple_of(1024) {
             self.prune(now);
         }
         if let Some(&last) = self.users.get(&(channel, user)) {

@@ -44,20 +44,15 @@ impl Invocation {
             options: Vec::new(),
         };
         let mut level = options;
-        loop {
-            match level {
-                [one] => match &one.value {
-                    CommandDataOptionValue::SubCommand(inner)
-                    | CommandDataOptionValue::SubCommandGroup(inner) => {
-                        inv.path.push(one.name.clone());
-                        level = inner;
-                        continue;
-                    }
-                    _ => {}
-                },
-                _ => {}
+        while let [one] = level {
+            match &one.value {
+                CommandDataOptionValue::SubCommand(inner)
+                | CommandDataOptionValue::SubCommandGroup(inner) => {
+                    inv.path.push(one.name.clone());
+                    level = inner;
+                }
+                _ => break,
             }
-            break;
         }
         for o in level {
             let v = match &o.value {
