@@ -20,10 +20,12 @@ pub enum Command {
     RedFlags,
     /// `/help`.
     Help,
+    /// `/faq [query]`: search the FAQ (no query lists the topics).
+    Faq(Option<String>),
 }
 
 /// Names of the commands, for help texts and error messages.
-pub const COMMAND_NAMES: &[&str] = &["/ask", "/crack", "/stretch", "/redflags", "/help"];
+pub const COMMAND_NAMES: &[&str] = &["/ask", "/crack", "/stretch", "/redflags", "/help", "/faq"];
 
 impl Command {
     /// Parses console text that starts with `/`. `None` for an unknown command.
@@ -44,6 +46,7 @@ impl Command {
             "/stretch" => Some(Command::Stretch(arg)),
             "/redflags" => Some(Command::RedFlags),
             "/help" => Some(Command::Help),
+            "/faq" => Some(Command::Faq(arg)),
             _ => None,
         }
     }
@@ -81,6 +84,7 @@ impl Engine {
             }
             Command::RedFlags => Reply::red_flag_list(&self.content),
             Command::Help => self.intent_reply("help"),
+            Command::Faq(query) => crate::faq::reply(self, query.as_deref()),
         }
     }
 

@@ -8,6 +8,7 @@ pub mod content;
 pub mod discord;
 pub mod engine;
 pub mod error;
+pub mod faq;
 pub mod render;
 pub mod reply;
 pub mod store;

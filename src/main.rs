@@ -41,6 +41,8 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Search the FAQ: the ranked matches with their scores.
+    Faq { query: String },
 }
 
 fn content_dir(flag: Option<PathBuf>) -> PathBuf {
@@ -145,6 +147,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::FAILURE)
                 }
             }
+        }
+        Cmd::Faq { query } => {
+            print!("{}", backbot::faq::report(&load(&dir)?, &query));
+            Ok(ExitCode::SUCCESS)
         }
         Cmd::Eval { file, json } => {
             let engine = load(&dir)?;

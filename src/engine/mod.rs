@@ -65,6 +65,8 @@ pub struct Engine {
     pub content: Content,
     normaliser: Normaliser,
     matcher: Matcher,
+    /// The FAQ search index, built once here (`crate::faq`).
+    pub(crate) faq: crate::faq::FaqIndex,
 }
 
 impl Engine {
@@ -102,10 +104,12 @@ impl Engine {
         }
         let vocab = compiler.vocabulary(&patterns);
         let normaliser = Normaliser::new(content.words.clone(), vocab);
+        let faq = crate::faq::FaqIndex::build(&content.faq, |t| normaliser.normalise(t));
         Ok(Engine {
             content,
             normaliser,
             matcher,
+            faq,
         })
     }
 
