@@ -102,6 +102,7 @@ struct Inner {
     connections: usize,
     refuse_content_intent: bool,
     echo_own_messages: bool,
+    lean: bool,
 }
 
 /// The fake Discord.
@@ -111,6 +112,7 @@ pub struct Fake {
     pub ws_url: String,
     inner: Arc<Mutex<Inner>>,
     ids: Arc<AtomicU64>,
+    posted: Arc<AtomicU64>,
 }
 
 impl Fake {
@@ -130,6 +132,7 @@ impl Fake {
                 ..Inner::default()
             })),
             ids: Arc::new(AtomicU64::new(1_200_000_000_000_000_000)),
+            posted: Arc::new(AtomicU64::new(0)),
         };
         let f = fake.clone();
         tokio::spawn(async move {
@@ -185,6 +188,11 @@ impl Fake {
         self.lock().echo_own_messages = echo;
     }
 
+    /// Records only `message_reference` of request bodies (keeps the benchmark's memory flat).
+    pub fn lean_recording(&self, lean: bool) {
+        self.lock().lean = lean;
+    }
+
     /// Every REST request so far.
     pub fn requests(&self) -> Vec<Recorded> {
         self.lock().requests.clone()
@@ -203,6 +211,11 @@ impl Fake {
     /// Messages posted to a channel.
     pub fn posts(&self, channel: u64) -> Vec<Recorded> {
         self.calls("POST", &format!("/channels/{channel}/messages"))
+    }
+
+    /// How many messages were posted successfully (cheap: for the benchmark).
+    pub fn posted(&self) -> usize {
+        self.posted.load(Ordering::Relaxed) as usize
     }
 
     /// Interaction callbacks.
@@ -289,10 +302,15 @@ impl Fake {
         let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         let injected = {
             let mut inner = self.lock();
+            let kept = if inner.lean {
+                json!({"message_reference": body.get("message_reference")})
+            } else {
+                body.clone()
+            };
             inner.requests.push(Recorded {
                 method: method.clone(),
                 path: path.clone(),
-                body: body.clone(),
+                body: kept,
                 at: Instant::now(),
             });
             inner
@@ -361,6 +379,7 @@ impl Fake {
                 if let Some(n) = body.get("nonce") {
                     m["nonce"] = n.clone();
                 }
+                self.posted.fetch_add(1, Ordering::Relaxed);
                 let echo = self.lock().echo_own_messages;
                 if echo {
                     let mut d = m.clone();
