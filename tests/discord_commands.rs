@@ -25,7 +25,7 @@ async fn startup_registers_the_slash_commands() {
     assert_eq!(p.path, format!("/api/v10/applications/{BOT}/commands"));
     assert_eq!(
         names(&p.body),
-        ["ask", "crack", "stretch", "redflags", "help", "backbot"]
+        ["ask", "crack", "stretch", "redflags", "faq", "help", "backbot"]
     );
     let crack_choices: Vec<&str> = p.body[1]["options"][0]["choices"]
         .as_array()
@@ -34,7 +34,7 @@ async fn startup_registers_the_slash_commands() {
         .filter_map(|c| c["value"].as_str())
         .collect();
     assert_eq!(crack_choices, ["chair", "ground", "twist"]);
-    assert_eq!(p.body[5]["default_member_permissions"], json!("32"));
+    assert_eq!(p.body[6]["default_member_permissions"], json!("32"));
     bot.stop().await;
 }
 
@@ -51,7 +51,7 @@ async fn switching_between_guild_and_global_never_lists_a_command_twice() {
     let guild_path = format!("/api/v10/applications/{BOT}/guilds/{GUILD}/commands");
     let global_path = format!("/api/v10/applications/{BOT}/commands");
     assert_eq!(puts[0].path, guild_path);
-    assert_eq!(names(&puts[0].body).len(), 6);
+    assert_eq!(names(&puts[0].body).len(), 7);
     assert_eq!(puts[1].path, global_path);
     assert_eq!(puts[1].body, json!([]), "global scope cleared");
     bot.stop().await;
@@ -65,7 +65,7 @@ async fn switching_between_guild_and_global_never_lists_a_command_twice() {
         .await;
     let puts = fake2.calls("PUT", "/commands");
     assert_eq!(puts[0].path, global_path);
-    assert_eq!(names(&puts[0].body).len(), 6);
+    assert_eq!(names(&puts[0].body).len(), 7);
     assert_eq!(puts[1].path, guild_path);
     assert_eq!(puts[1].body, json!([]), "old guild scope cleared");
     bot.stop().await;
@@ -171,4 +171,44 @@ async fn unknown_command_or_malformed_interaction_gets_a_polite_error() {
     assert_eq!(fake.callbacks().len(), 3);
     let d = bot.stop().await;
     assert!(d < std::time::Duration::from_secs(5), "shutdown took {d:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faq_autocomplete_suggests_entries_and_faq_answers() {
+    let fake = Fake::start().await;
+    let bot = Bot::start(&fake).await;
+    let mut d = slash(
+        9_000_000_000_000_000_001,
+        "faq",
+        json!([{"name": "query", "type": 3, "value": "stenosis", "focused": true}]),
+        Some(MEMBER_PERMS),
+    );
+    d["type"] = json!(4);
+    fake.dispatch("INTERACTION_CREATE", d);
+    fake.wait("autocomplete callback", |f| f.callbacks().len() == 1)
+        .await;
+    let ac = &fake.callbacks()[0];
+    assert_eq!(ac.body["type"], json!(8));
+    let choices = ac.body["data"]["choices"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!choices.is_empty() && choices.len() <= 25, "{}", ac.body);
+    let value = choices[0]["value"].as_str().unwrap_or("").to_string();
+    fake.send_slash(
+        "faq",
+        json!([{"name": "query", "type": 3, "value": value}]),
+        MEMBER_PERMS,
+    );
+    fake.wait("faq callback", |f| f.callbacks().len() == 2)
+        .await;
+    let answer = &fake.callbacks()[1];
+    assert_eq!(answer.body["type"], json!(4));
+    assert!(
+        !embed_text(answer).contains("Sorry"),
+        "{}",
+        embed_text(answer)
+    );
+    assert_eq!(answer.body["data"]["allowed_mentions"]["parse"], json!([]));
+    bot.stop().await;
 }

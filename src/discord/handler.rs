@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use serenity::all::{
-    CommandInteraction, Context, CreateInteractionResponse, CreateInteractionResponseMessage,
-    CreateMessage, EventHandler, Interaction, Message, MessageReference, Ready, ResumedEvent,
-    ShardStageUpdateEvent,
+    CommandInteraction, Context, CreateAutocompleteResponse, CreateInteractionResponse,
+    CreateInteractionResponseMessage, CreateMessage, EventHandler, Interaction, Message,
+    MessageReference, Ready, ResumedEvent, ShardStageUpdateEvent,
 };
 use serenity::async_trait;
 use serenity::gateway::ConnectionStage;
@@ -24,7 +24,7 @@ use super::embed::{no_mentions, render};
 use super::metrics::Metrics;
 use super::policy::{address, decide, strip_mentions, Action, Address, Limiter, MessageFacts};
 use super::rest::Rest;
-use super::slash::{self, Invocation, SettingsAction, SlashAction};
+use super::slash::{self, Invocation, OptionValue, SettingsAction, SlashAction};
 
 const COMMANDS_GUILD_KEY: &str = "commands_guild";
 
@@ -174,7 +174,21 @@ impl App {
         match interaction {
             Interaction::Command(cmd) => self.on_command(http, cmd).await,
             Interaction::Autocomplete(ac) => {
-                let r = CreateInteractionResponse::Autocomplete(Default::default());
+                let inv = Invocation::from_serenity(&ac.data.name, &ac.data.options);
+                let mut choices = CreateAutocompleteResponse::new();
+                if let (["faq"], Some((_, OptionValue::Str(partial)))) = (
+                    inv.path
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .as_slice(),
+                    inv.options.iter().find(|(n, _)| n == "query"),
+                ) {
+                    for (name, value) in crate::faq::suggest(&self.engine, partial) {
+                        choices = choices.add_string_choice(name, value);
+                    }
+                }
+                let r = CreateInteractionResponse::Autocomplete(choices);
                 if let Err(e) = self.rest.respond(http, ac.id, &ac.token, &r).await {
                     tracing::warn!(error = %e, "autocomplete not answered");
                 }

@@ -172,6 +172,7 @@ pub fn parse(inv: &Invocation) -> Result<SlashAction, SlashError> {
         ["crack"] => core(Command::Crack(inv.string("technique")?)),
         ["stretch"] => core(Command::Stretch(inv.string("name")?)),
         ["redflags"] => core(Command::RedFlags),
+        ["faq"] => core(Command::Faq(inv.string("query")?)),
         ["help"] => core(Command::Help),
         ["backbot", "settings", sub] => Ok(SlashAction::Settings(match *sub {
             "show" => SettingsAction::Show,
@@ -241,6 +242,13 @@ pub fn definitions() -> Vec<CreateCommand> {
                 STRETCHES,
             )),
         CreateCommand::new("redflags").description("Back pain red flags: when to get help now"),
+        CreateCommand::new("faq")
+            .description("Search the lower-back FAQ")
+            .add_option(
+                CreateCommandOption::new(T::String, "query", "What you want to know")
+                    .set_autocomplete(true)
+                    .max_length(200),
+            ),
         CreateCommand::new("help").description("What backbot can do"),
         CreateCommand::new("backbot")
             .description("backbot server settings (Manage Server)")
@@ -366,6 +374,16 @@ mod tests {
             }
         ));
         assert!(matches!(
+            p(inv(
+                &["faq"],
+                vec![("query", OptionValue::Str("heat".into()))]
+            )),
+            SlashAction::Core {
+                command: Command::Faq(Some(_)),
+                ..
+            }
+        ));
+        assert!(matches!(
             p(inv(&["help"], vec![])),
             SlashAction::Core {
                 command: Command::Help,
@@ -455,10 +473,10 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["ask", "crack", "stretch", "redflags", "help", "backbot"]
+            ["ask", "crack", "stretch", "redflags", "faq", "help", "backbot"]
         );
         let crack = &v[1]["options"][0]["choices"];
         assert_eq!(crack.as_array().unwrap().len(), TECHNIQUES.len());
-        assert_eq!(v[5]["default_member_permissions"], "32");
+        assert_eq!(v[6]["default_member_permissions"], "32");
     }
 }
