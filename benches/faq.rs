@@ -37,7 +37,7 @@ impl Rng {
 
 /// `n` entries built from the real ones: their words shuffled and mixed with
 /// words of the whole FAQ and with made-up words, so the vocabulary grows
-/// (about 4,000 words) as a real 1,000-entry FAQ's would.
+/// (about 5,000 words) as a real 1,000-entry FAQ's would.
 fn synthesise(real: &[FaqEntry], n: usize) -> Vec<FaqEntry> {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let pool: Vec<&str> = real
@@ -96,7 +96,12 @@ fn bench(c: &mut Criterion) {
         Err(e) => panic!("content does not load: {e}"),
     };
     let entries = synthesise(&engine.content.faq, 1000);
-    let index = FaqIndex::build(&entries, |t| engine.normalise(t));
+    let index = FaqIndex::build(&entries, &engine.content.intents, |t| engine.normalise(t));
+    eprintln!(
+        "FAQ index: {} entries, {} distinct words",
+        index.len(),
+        index.vocabulary()
+    );
     let mut g = c.benchmark_group("faq_autocomplete_1000");
     for (name, query) in QUERIES {
         g.bench_function(*name, |b| {
@@ -114,7 +119,11 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("faq_build_1000");
     g.sample_size(10);
     g.bench_function("build", |b| {
-        b.iter(|| black_box(FaqIndex::build(&entries, |t| engine.normalise(t)).len()))
+        b.iter(|| {
+            black_box(
+                FaqIndex::build(&entries, &engine.content.intents, |t| engine.normalise(t)).len(),
+            )
+        })
     });
     g.finish();
 }

@@ -104,7 +104,9 @@ impl Engine {
         }
         let vocab = compiler.vocabulary(&patterns);
         let normaliser = Normaliser::new(content.words.clone(), vocab);
-        let faq = crate::faq::FaqIndex::build(&content.faq, |t| normaliser.normalise(t));
+        let faq = crate::faq::FaqIndex::build(&content.faq, &content.intents, |t| {
+            normaliser.normalise(t)
+        });
         Ok(Engine {
             content,
             normaliser,

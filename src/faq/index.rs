@@ -1,18 +1,22 @@
-//! The FAQ ranking model: BM25F over question, keywords and answer (stemmed,
-//! normalised words), with typo tolerance (bounded Damerau-Levenshtein through
+//! The FAQ ranking model: BM25F over question, keywords, answer and the
+//! examples of the entry's intent (stemmed, normalised words), with typo tolerance (bounded Damerau-Levenshtein through
 //! a symmetric-delete table) and prefix completion for the word being typed.
 
 use std::collections::{HashMap, HashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
-use crate::content::FaqEntry;
+use crate::content::{FaqEntry, Intent};
 
 /// BM25 term-frequency saturation.
 const K1: f32 = 1.2;
 
-/// Field weight and length normalisation (`b`) of question, keywords, answer.
-const FIELDS: [(f32, f32); 3] = [(3.0, 0.75), (2.0, 0.3), (1.0, 0.75)];
+/// Field weight and length normalisation (`b`) of question, keywords, answer,
+/// and the intent's examples (messages people really send for that topic).
+const FIELDS: [(f32, f32); 4] = [(3.0, 0.75), (2.0, 0.3), (1.0, 0.75), (0.5, 0.75)];
+
+/// The first fields are the entry's own text (question, keywords, answer).
+const OWN_FIELDS: usize = 3;
 
 /// Weight of a word matched through one or two typos.
 const TYPO_WEIGHT: [f32; 3] = [1.0, 0.75, 0.5];
@@ -88,19 +92,29 @@ fn max_typos(len: usize) -> usize {
 }
 
 impl FaqIndex {
-    /// Builds the index; `normalise` is the matcher's normalisation, applied
-    /// to every field here and to every query later.
-    pub fn build(entries: &[FaqEntry], normalise: impl Fn(&str) -> String) -> FaqIndex {
+    /// Builds the index; `intents` give each entry the examples of the intent
+    /// it points to; `normalise` is the matcher's normalisation, applied to
+    /// every field here and to every query later.
+    pub fn build(
+        entries: &[FaqEntry],
+        intents: &[Intent],
+        normalise: impl Fn(&str) -> String,
+    ) -> FaqIndex {
         let stem = stemmer();
         let mut terms: HashMap<String, u32> = HashMap::new();
         let mut surface: HashMap<String, u32> = HashMap::new();
         // Per entry, per field: term frequencies and field length.
-        let mut fields: Vec<[(HashMap<u32, f32>, f32); 3]> = Vec::with_capacity(entries.len());
+        let mut fields: Vec<[(HashMap<u32, f32>, f32); 4]> = Vec::with_capacity(entries.len());
         for e in entries {
             let texts = [
                 normalise(&e.question),
                 normalise(&e.keywords.join(" , ")),
                 normalise(&e.answer),
+                intents
+                    .iter()
+                    .find(|i| i.id == e.intent)
+                    .map(|i| normalise(&i.examples.join(" . ")))
+                    .unwrap_or_default(),
             ];
             let per_field = texts.map(|text| {
                 let mut tf: HashMap<u32, f32> = HashMap::new();
@@ -118,29 +132,39 @@ impl FaqIndex {
             fields.push(per_field);
         }
         let n = entries.len().max(1) as f32;
-        let mut avg = [0.0f32; 3];
+        let mut avg = [0.0f32; 4];
         for f in &fields {
             for (k, (_, len)) in f.iter().enumerate() {
                 avg[k] += len / n;
             }
         }
         let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms.len()];
+        // Document frequency from the entry's own text (the intent's examples
+        // are shared by several entries and would make every topic look common).
+        let mut own_df = vec![0u32; terms.len()];
         // Pseudo term frequency of BM25F: the field-weighted, length-normalised sum.
         for (doc, f) in fields.iter().enumerate() {
             let mut pseudo: HashMap<u32, f32> = HashMap::new();
+            let mut own: HashSet<u32> = HashSet::new();
             for (k, (tf, len)) in f.iter().enumerate() {
                 let (weight, b) = FIELDS[k];
                 let norm = 1.0 - b + b * len / avg[k].max(1.0);
                 for (&term, &count) in tf {
+                    if k < OWN_FIELDS {
+                        own.insert(term);
+                    }
                     *pseudo.entry(term).or_default() += weight * count / norm;
                 }
+            }
+            for term in own {
+                own_df[term as usize] += 1;
             }
             for (term, tf) in pseudo {
                 postings[term as usize].push((doc as u32, tf));
             }
         }
-        for list in &mut postings {
-            let df = list.len() as f32;
+        for (list, own) in postings.iter_mut().zip(own_df) {
+            let df = if own > 0 { own } else { list.len() as u32 } as f32;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
             for (_, tf) in list.iter_mut() {
                 *tf = idf * *tf * (K1 + 1.0) / (K1 + *tf);
@@ -180,6 +204,11 @@ impl FaqIndex {
     /// Number of entries indexed.
     pub fn len(&self) -> usize {
         self.docs
+    }
+
+    /// Number of distinct words (normalised, unstemmed) in the entries.
+    pub fn vocabulary(&self) -> usize {
+        self.surface.len()
     }
 
     /// Whether the index holds no entry.
@@ -421,7 +450,7 @@ mod tests {
             ),
             entry("c", "What are the symptoms of stenosis?", "Numbness.", &[]),
         ];
-        FaqIndex::build(&entries, str::to_lowercase)
+        FaqIndex::build(&entries, &[], str::to_lowercase)
     }
 
     #[test]

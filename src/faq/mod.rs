@@ -15,7 +15,7 @@ use crate::render::text::render;
 use crate::reply::{Reply, ReplyKind};
 
 /// A best hit scoring below this is no match.
-pub const MIN_SCORE: f32 = 1.5;
+pub const MIN_SCORE: f32 = 1.0;
 
 /// Discord's limit on autocomplete choices.
 pub const MAX_SUGGESTIONS: usize = 25;
