@@ -316,8 +316,8 @@ impl FaqIndex {
         }
     }
 
-    /// The `n` entries whose question and keywords share the most character
-    /// trigrams with the query (Dice coefficient), best first.
+    /// At most `n` entries whose question and keywords share character
+    /// trigrams with the query, the most first (Dice coefficient).
     pub fn closest(&self, norm: &str, n: usize) -> Vec<usize> {
         let q = trigrams(norm);
         let mut sims: Vec<(usize, f32)> = self
@@ -329,6 +329,7 @@ impl FaqIndex {
                 (doc, 2.0 * shared / (q.len() + t.len()).max(1) as f32)
             })
             .collect();
+        sims.retain(|(_, sim)| *sim > 0.0);
         sims.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         sims.into_iter().take(n).map(|(doc, _)| doc).collect()
     }

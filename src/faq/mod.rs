@@ -138,11 +138,18 @@ pub fn reply(engine: &Engine, query: Option<&str>) -> Reply {
             closest.push(doc);
         }
     }
+    let lead = if closest.is_empty() {
+        // Nothing is even close: offer the first topics.
+        closest.extend((0..faq.len()).take(CLOSEST));
+        "Some topics"
+    } else {
+        "The closest topics"
+    };
     Reply {
         kind: Some(ReplyKind::Info),
         title: "No FAQ match".into(),
         text: vec![format!(
-            "I found no FAQ entry for \"{}\". The closest topics (type /faq alone for all of them):",
+            "I found no FAQ entry for \"{}\". {lead} (type /faq alone for all of them):",
             clip(query, 60)
         )],
         bullets: closest
@@ -204,7 +211,7 @@ pub fn report(engine: &Engine, query: &str) -> String {
         .rank(&engine.normalise(query), MAX_SUGGESTIONS, false);
     let mut out = String::new();
     if !is_match(&ranking) {
-        let _ = writeln!(out, "no match for {:?}; closest topics:", clip(query, 60));
+        let _ = writeln!(out, "no match for {:?}; topics:", clip(query, 60));
         let Reply { bullets, .. } = reply(engine, Some(query));
         for b in bullets {
             let _ = writeln!(out, "  - {b}");
