@@ -9,6 +9,7 @@ pub mod discord;
 pub mod engine;
 pub mod error;
 pub mod faq;
+pub mod reminders;
 pub mod render;
 pub mod reply;
 pub mod store;

@@ -33,9 +33,34 @@ const PSEUDO: &[(&str, &[&str])] = &[
             "totally",
             "completely",
             "really",
+            "to",
+            "gonna",
+            "going",
+            "kidding",
+            "lying",
+            "exaggerating",
         ],
     ),
-    ("no", &["idea", "longer", "doubt", "clue", "matter", "way"]),
+    (
+        "no",
+        &[
+            "idea",
+            "longer",
+            "doubt",
+            "clue",
+            "matter",
+            "way",
+            "joke",
+            "lie",
+            "lies",
+            "kidding",
+            "cap",
+            "wonder",
+            "offense",
+            "offence",
+            "exaggeration",
+        ],
+    ),
     ("dont", &["know", "think", "remember", "understand"]),
     ("doesnt", &["matter", "help", "go", "stop"]),
     ("didnt", &["know", "help", "stop"]),
@@ -102,6 +127,8 @@ mod tests {
     #[test]
     fn pseudo_negations_still_escalate() {
         assert!(!neg("not sure if i have a fever", "fever"));
+        assert!(!neg("no joke i cant feel my legs", "cant"));
+        assert!(!neg("not to mention i peed myself", "peed"));
         assert!(!neg("i dont know why i have a fever", "fever"));
     }
 }

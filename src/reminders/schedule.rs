@@ -36,19 +36,29 @@ impl std::fmt::Display for ZoneError {
 }
 
 fn shorten(s: &str) -> String {
-    s.trim().chars().filter(|c| !c.is_control()).take(60).collect()
+    s.trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(60)
+        .collect()
 }
 
 /// Parses "HH:MM" (also "H:MM" and "HHMM"): 24-hour local time.
 pub fn parse_time(input: &str) -> Result<Time, TimeError> {
-    let err = || TimeError { input: shorten(input) };
+    let err = || TimeError {
+        input: shorten(input),
+    };
     let s = input.trim();
     let (h, m) = match s.split_once(':') {
         Some((h, m)) => (h, m),
         None if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) => s.split_at(2),
         None => return Err(err()),
     };
-    if h.is_empty() || h.len() > 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+    if h.is_empty()
+        || h.len() > 2
+        || m.len() != 2
+        || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())
+    {
         return Err(err());
     }
     let h: i8 = h.parse().map_err(|_| err())?;
@@ -58,7 +68,10 @@ pub fn parse_time(input: &str) -> Result<Time, TimeError> {
 
 /// Every IANA zone name known to the bundled database.
 pub fn zone_names() -> Vec<String> {
-    let mut names: Vec<String> = jiff::tz::db().available().map(|n| n.as_str().to_string()).collect();
+    let mut names: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|n| n.as_str().to_string())
+        .collect();
     names.sort();
     names
 }
@@ -77,8 +90,13 @@ pub fn parse_zone(input: &str) -> Result<(String, TimeZone), ZoneError> {
         .into_iter()
         .map(|n| (edit_distance(&lower, &n.to_lowercase()), n))
         .min();
-    let suggestion = best.filter(|(d, _)| *d <= 3.max(lower.len() / 4)).map(|(_, n)| n);
-    Err(ZoneError { input: shorten(input), suggestion })
+    let suggestion = best
+        .filter(|(d, _)| *d <= 3.max(lower.len() / 4))
+        .map(|(_, n)| n);
+    Err(ZoneError {
+        input: shorten(input),
+        suggestion,
+    })
 }
 
 /// Time zones whose name contains what the user typed so far (autocomplete).
@@ -89,7 +107,11 @@ pub fn zone_suggestions(partial: &str, limit: usize) -> Vec<String> {
     let mut contains: Vec<String> = Vec::new();
     for n in names {
         let l = n.to_lowercase();
-        if l.starts_with(&p) || l.rsplit('/').next().is_some_and(|city| city.starts_with(&p)) {
+        if l.starts_with(&p)
+            || l.rsplit('/')
+                .next()
+                .is_some_and(|city| city.starts_with(&p))
+        {
             starts.push(n);
         } else if l.contains(&p) {
             contains.push(n);
@@ -107,7 +129,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -124,7 +148,14 @@ pub fn resolve(date: Date, time: Time, tz: &TimeZone) -> Timestamp {
         let amb = tz.to_ambiguous_timestamp(dt);
         match amb.offset() {
             AmbiguousOffset::Gap { .. } => match dt.checked_add(SignedDuration::from_mins(1)) {
-                Ok(next) => dt = next.with().second(0).subsec_nanosecond(0).build().unwrap_or(next),
+                Ok(next) => {
+                    dt = next
+                        .with()
+                        .second(0)
+                        .subsec_nanosecond(0)
+                        .build()
+                        .unwrap_or(next)
+                }
                 Err(_) => break,
             },
             _ => {
@@ -135,7 +166,9 @@ pub fn resolve(date: Date, time: Time, tz: &TimeZone) -> Timestamp {
             }
         }
     }
-    tz.to_ambiguous_timestamp(dt).compatible().unwrap_or(Timestamp::MAX)
+    tz.to_ambiguous_timestamp(dt)
+        .compatible()
+        .unwrap_or(Timestamp::MAX)
 }
 
 /// The first fire strictly after `after`: once per local day at `time` in `tz`.
@@ -172,7 +205,9 @@ pub fn on_due(slot: Timestamp, now: Timestamp, grace: SignedDuration) -> Due {
     if late_by > grace {
         Due::Skip
     } else {
-        Due::Send { late: late_by > SignedDuration::from_mins(1) }
+        Due::Send {
+            late: late_by > SignedDuration::from_mins(1),
+        }
     }
 }
 
@@ -224,17 +259,26 @@ mod tests {
         assert_eq!(parse_time("9:05"), Ok(Time::constant(9, 5, 0, 0)));
         assert_eq!(parse_time("1805"), Ok(Time::constant(18, 5, 0, 0)));
         let e = parse_time("25:61").expect_err("not a time");
-        assert_eq!(e.to_string(), "\"25:61\" is not a time: write HH:MM in 24-hour form, for example 07:30 or 18:05");
+        assert_eq!(
+            e.to_string(),
+            "\"25:61\" is not a time: write HH:MM in 24-hour form, for example 07:30 or 18:05"
+        );
         assert!(parse_time("noon").is_err());
         assert!(parse_time("7:5").is_err());
     }
 
     #[test]
     fn suggests_the_closest_zone() {
-        assert_eq!(parse_zone("Europe/Berlin").map(|z| z.0), Ok("Europe/Berlin".to_string()));
+        assert_eq!(
+            parse_zone("Europe/Berlin").map(|z| z.0),
+            Ok("Europe/Berlin".to_string())
+        );
         let e = parse_zone("Europe/Berln").expect_err("typo");
         assert_eq!(e.to_string(), "Europe/Berln: did you mean Europe/Berlin?");
-        assert!(parse_zone("Mars/Olympus_Mons_Base").expect_err("unknown").suggestion.is_none());
+        assert!(parse_zone("Mars/Olympus_Mons_Base")
+            .expect_err("unknown")
+            .suggestion
+            .is_none());
         assert!(zone_suggestions("new_y", 25).contains(&"America/New_York".to_string()));
         assert!(zone_suggestions("", 25).len() == 25);
     }
@@ -243,9 +287,20 @@ mod tests {
     fn fires_daily_at_local_time() {
         let berlin = tz("Europe/Berlin");
         let t = Time::constant(9, 0, 0, 0);
-        assert_eq!(next_fire(t, &berlin, at("2026-01-10T07:00:00Z")), at("2026-01-10T08:00:00Z"));
-        assert_eq!(next_fire(t, &berlin, at("2026-01-10T08:00:00Z")), at("2026-01-11T08:00:00Z"), "strictly after: once a day");
-        assert_eq!(next_fire(t, &berlin, at("2026-07-10T08:00:00Z")), at("2026-07-11T07:00:00Z"), "summer time");
+        assert_eq!(
+            next_fire(t, &berlin, at("2026-01-10T07:00:00Z")),
+            at("2026-01-10T08:00:00Z")
+        );
+        assert_eq!(
+            next_fire(t, &berlin, at("2026-01-10T08:00:00Z")),
+            at("2026-01-11T08:00:00Z"),
+            "strictly after: once a day"
+        );
+        assert_eq!(
+            next_fire(t, &berlin, at("2026-07-10T08:00:00Z")),
+            at("2026-07-11T07:00:00Z"),
+            "summer time"
+        );
     }
 
     #[test]
@@ -253,11 +308,22 @@ mod tests {
         // Berlin 2026-03-29: 02:00 CET jumps to 03:00 CEST.
         let berlin = tz("Europe/Berlin");
         let t = Time::constant(2, 30, 0, 0);
-        assert_eq!(next_fire(t, &berlin, at("2026-03-28T12:00:00Z")), at("2026-03-29T01:00:00Z"), "03:00 CEST");
-        assert_eq!(next_fire(t, &berlin, at("2026-03-29T01:00:00Z")), at("2026-03-30T00:30:00Z"), "next day back at 02:30");
+        assert_eq!(
+            next_fire(t, &berlin, at("2026-03-28T12:00:00Z")),
+            at("2026-03-29T01:00:00Z"),
+            "03:00 CEST"
+        );
+        assert_eq!(
+            next_fire(t, &berlin, at("2026-03-29T01:00:00Z")),
+            at("2026-03-30T00:30:00Z"),
+            "next day back at 02:30"
+        );
         // New York 2026-03-08: 02:00 EST jumps to 03:00 EDT.
         let ny = tz("America/New_York");
-        assert_eq!(next_fire(Time::constant(2, 15, 0, 0), &ny, at("2026-03-07T12:00:00Z")), at("2026-03-08T07:00:00Z"));
+        assert_eq!(
+            next_fire(Time::constant(2, 15, 0, 0), &ny, at("2026-03-07T12:00:00Z")),
+            at("2026-03-08T07:00:00Z")
+        );
     }
 
     #[test]
@@ -268,30 +334,52 @@ mod tests {
         let first = next_fire(t, &berlin, at("2026-10-24T12:00:00Z"));
         assert_eq!(first, at("2026-10-25T00:30:00Z"), "the first 02:30 (CEST)");
         let second = next_fire(t, &berlin, first);
-        assert_eq!(second, at("2026-10-26T01:30:00Z"), "not again at the second 02:30, but the next day");
+        assert_eq!(
+            second,
+            at("2026-10-26T01:30:00Z"),
+            "not again at the second 02:30, but the next day"
+        );
         let ny = tz("America/New_York");
         let first = next_fire(Time::constant(1, 30, 0, 0), &ny, at("2026-10-31T12:00:00Z"));
         assert_eq!(first, at("2026-11-01T05:30:00Z"));
-        assert_eq!(next_fire(Time::constant(1, 30, 0, 0), &ny, first), at("2026-11-02T06:30:00Z"));
+        assert_eq!(
+            next_fire(Time::constant(1, 30, 0, 0), &ny, first),
+            at("2026-11-02T06:30:00Z")
+        );
     }
 
     #[test]
     fn leap_day_and_zone_change() {
         let utc = TimeZone::UTC;
         let t = Time::constant(6, 0, 0, 0);
-        assert_eq!(next_fire(t, &utc, at("2028-02-28T07:00:00Z")), at("2028-02-29T06:00:00Z"));
-        assert_eq!(next_fire(t, &utc, at("2028-02-29T07:00:00Z")), at("2028-03-01T06:00:00Z"));
+        assert_eq!(
+            next_fire(t, &utc, at("2028-02-28T07:00:00Z")),
+            at("2028-02-29T06:00:00Z")
+        );
+        assert_eq!(
+            next_fire(t, &utc, at("2028-02-29T07:00:00Z")),
+            at("2028-03-01T06:00:00Z")
+        );
         // Moving from Berlin to Tokyo: the same 06:00 is now Tokyo's.
         let tokyo = tz("Asia/Tokyo");
-        assert_eq!(next_fire(t, &tokyo, at("2026-05-01T12:00:00Z")), at("2026-05-01T21:00:00Z"));
+        assert_eq!(
+            next_fire(t, &tokyo, at("2026-05-01T12:00:00Z")),
+            at("2026-05-01T21:00:00Z")
+        );
     }
 
     #[test]
     fn grace_rule() {
         let slot = at("2026-01-10T08:00:00Z");
         assert_eq!(on_due(slot, slot, DEFAULT_GRACE), Due::Send { late: false });
-        assert_eq!(on_due(slot, at("2026-01-10T09:59:00Z"), DEFAULT_GRACE), Due::Send { late: true });
-        assert_eq!(on_due(slot, at("2026-01-10T10:01:00Z"), DEFAULT_GRACE), Due::Skip);
+        assert_eq!(
+            on_due(slot, at("2026-01-10T09:59:00Z"), DEFAULT_GRACE),
+            Due::Send { late: true }
+        );
+        assert_eq!(
+            on_due(slot, at("2026-01-10T10:01:00Z"), DEFAULT_GRACE),
+            Due::Skip
+        );
     }
 
     #[test]
@@ -303,7 +391,9 @@ mod tests {
         assert_eq!(streak_after_done(4, Some(date(2026, 1, 7)), d), 1);
         assert_eq!(current_streak(4, Some(date(2026, 1, 9)), d), 4);
         assert_eq!(current_streak(4, Some(date(2026, 1, 8)), d), 0);
-        let week: std::collections::BTreeSet<usize> = (0..7).map(|i| rotation_index(d.checked_add(jiff::Span::new().days(i)).expect("date"), 7)).collect();
+        let week: std::collections::BTreeSet<usize> = (0..7)
+            .map(|i| rotation_index(d.checked_add(jiff::Span::new().days(i)).expect("date"), 7))
+            .collect();
         assert_eq!(week.len(), 7, "a week shows each of seven");
     }
 }

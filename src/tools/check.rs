@@ -23,7 +23,12 @@ pub struct CheckSummary {
 
 /// Checks the content under `dir`: every problem, or what was covered.
 pub fn check(dir: &Path) -> Result<CheckSummary, Vec<ContentError>> {
-    let engine = Engine::load(dir).map_err(|e| e.0)?;
+    let content = crate::content::Content::load(dir).map_err(|e| e.0)?;
+    let bad = Engine::validate_patterns(&content);
+    if !bad.is_empty() {
+        return Err(bad);
+    }
+    let engine = Engine::new(content).map_err(|e| e.0)?;
     let errors = check_examples(&engine);
     if !errors.is_empty() {
         return Err(errors);
