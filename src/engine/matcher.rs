@@ -114,18 +114,25 @@ impl Entry {
     }
 }
 
-/// All intent patterns compiled into one set (plus a small one for `re:` patterns).
+/// Part of the multi-pattern set: one compiled `RegexSet` and its patterns.
+#[derive(Debug, Clone)]
+struct Shard {
+    set: RegexSet,
+    /// Runs on the normalised text (`re:` patterns) rather than the padded one.
+    raw: bool,
+    /// Holds exclusions: scanned only when a positive pattern matched.
+    exclude: bool,
+    entries: Vec<Entry>,
+}
+
+/// Every positive pattern of every intent, compiled together. The authoring
+/// patterns form one set over the padded text (split into as many shards as
+/// there are cores, compiled in parallel at start: the set is the whole
+/// start-up cost); `re:` patterns form one small set over the plain text.
+/// Exclusions form their own shards, scanned only once a positive pattern matched.
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    /// Every positive pattern in the authoring syntax, over the padded text.
-    /// Exclusions are not in it: they matter only once their intent matched.
-    set: RegexSet,
-    /// The positive `re:` patterns, over the normalised text.
-    raw_set: RegexSet,
-    entries: Vec<Entry>,
-    raw_entries: Vec<Entry>,
-    /// Exclusions by intent index.
-    excludes: Vec<Vec<Entry>>,
+    shards: Vec<Shard>,
 }
 
 /// Every pattern and exclusion of `intents` as regex source, with its owner.
@@ -162,7 +169,7 @@ fn sources(
     (sources, bad)
 }
 
-fn build_set(sources: &[String]) -> Result<RegexSet, regex::Error> {
+fn build_set(sources: &[&str]) -> Result<RegexSet, regex::Error> {
     RegexSetBuilder::new(sources)
         .unicode(false)
         .size_limit(SET_SIZE_LIMIT)
@@ -181,7 +188,8 @@ impl Matcher {
         }
         let mut entries = Vec::new();
         let mut raw_entries = Vec::new();
-        let mut excludes: Vec<Vec<Entry>> = vec![Vec::new(); intents.len()];
+        let mut excludes = Vec::new();
+        let mut raw_excludes = Vec::new();
         for (source, owner, raw) in sources {
             let entry = Entry {
                 intent: owner.intent,
@@ -192,38 +200,67 @@ impl Matcher {
                 },
             };
             match (owner.exclude, raw) {
-                (true, _) => excludes[owner.intent].push(entry),
+                (true, false) => excludes.push(entry),
+                (true, true) => raw_excludes.push(entry),
                 (false, false) => entries.push(entry),
                 (false, true) => raw_entries.push(entry),
             }
         }
-        let sets = build_set(
-            &entries
-                .iter()
-                .map(|e| e.regex.source.clone())
-                .collect::<Vec<_>>(),
-        )
-        .and_then(|set| {
-            Ok((
-                set,
-                build_set(
-                    &raw_entries
-                        .iter()
-                        .map(|e| e.regex.source.clone())
-                        .collect::<Vec<_>>(),
-                )?,
-            ))
+        // Balance the shards by source size; one shard per core, at most four.
+        let cores = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let mut plain: Vec<Vec<Entry>> = vec![Vec::new(); cores];
+        let mut sizes = vec![0usize; cores];
+        entries.sort_by_key(|e| std::cmp::Reverse(e.regex.source.len()));
+        for e in entries {
+            let smallest = (0..cores).min_by_key(|i| sizes[*i]).unwrap_or(0);
+            sizes[smallest] += e.regex.source.len();
+            plain[smallest].push(e);
+        }
+        let mut groups: Vec<(bool, bool, Vec<Entry>)> =
+            plain.into_iter().map(|g| (false, false, g)).collect();
+        groups.push((true, false, raw_entries));
+        groups.push((false, true, excludes));
+        groups.push((true, true, raw_excludes));
+        groups.retain(|g| !g.2.is_empty());
+        let built: Vec<Result<Shard, regex::Error>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = groups
+                .into_iter()
+                .map(|(raw, exclude, entries)| {
+                    scope.spawn(move || {
+                        let sources: Vec<&str> =
+                            entries.iter().map(|e| e.regex.source.as_str()).collect();
+                        build_set(&sources).map(|set| Shard {
+                            set,
+                            raw,
+                            exclude,
+                            entries,
+                        })
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(regex::Error::Syntax("pattern compilation panicked".into()))
+                    })
+                })
+                .collect()
         });
-        match sets {
-            Ok((set, raw_set)) => Ok(Matcher {
-                set,
-                raw_set,
-                entries,
-                raw_entries,
-                excludes,
-            }),
+        let mut shards = Vec::new();
+        let mut failure = None;
+        for b in built {
+            match b {
+                Ok(shard) => shards.push(shard),
+                Err(e) => failure = Some(e),
+            }
+        }
+        match failure {
+            None => Ok(Matcher { shards }),
             // Name the culprits: compile each pattern alone.
-            Err(e) => {
+            Some(e) => {
                 let mut bad = Matcher::validate(intents, compiler);
                 if bad.is_empty() {
                     bad.push(BadPattern {
@@ -267,34 +304,29 @@ impl Matcher {
     pub fn find(&self, text: &str, mut each: impl FnMut(usize, Span)) {
         let padded = pad(text);
         let (padded, raw) = (padded.as_bytes(), text.as_bytes());
-        let plain_hit = self.set.is_match(padded);
-        let raw_hit = !self.raw_entries.is_empty() && self.raw_set.is_match(raw);
-        if !plain_hit && !raw_hit {
+        let hay = |shard: &Shard| if shard.raw { raw } else { padded };
+        let mut matched: Vec<&Entry> = Vec::new();
+        for shard in self.shards.iter().filter(|s| !s.exclude) {
+            let hits = shard.set.matches(hay(shard));
+            if hits.matched_any() {
+                matched.extend(hits.iter().map(|i| &shard.entries[i]));
+            }
+        }
+        if matched.is_empty() {
             return;
         }
-        let mut matched: Vec<&Entry> = Vec::new();
-        if plain_hit {
-            matched.extend(self.set.matches(padded).iter().map(|i| &self.entries[i]));
-        }
-        if raw_hit {
-            matched.extend(
-                self.raw_set
-                    .matches(raw)
-                    .iter()
-                    .map(|i| &self.raw_entries[i]),
-            );
-        }
-        // Exclusion spans of the intents that matched, computed once per intent.
+        // Exclusion spans, only of the intents that matched.
         let mut excluded: Vec<(usize, Span)> = Vec::new();
-        let mut checked: Vec<usize> = Vec::new();
-        for entry in matched {
-            let intent = entry.intent;
-            if !checked.contains(&intent) {
-                checked.push(intent);
-                for x in &self.excludes[intent] {
-                    excluded.extend(x.spans(padded, raw).map(|s| (intent, s)));
+        for shard in self.shards.iter().filter(|s| s.exclude) {
+            for i in shard.set.matches(hay(shard)).iter() {
+                let x = &shard.entries[i];
+                if matched.iter().any(|m| m.intent == x.intent) {
+                    excluded.extend(x.spans(padded, raw).map(|s| (x.intent, s)));
                 }
             }
+        }
+        for entry in matched {
+            let intent = entry.intent;
             for span in entry.spans(padded, raw) {
                 let overlaps = excluded
                     .iter()
@@ -308,9 +340,7 @@ impl Matcher {
 
     /// Number of compiled patterns (including exclusions).
     pub fn len(&self) -> usize {
-        self.entries.len()
-            + self.raw_entries.len()
-            + self.excludes.iter().map(Vec::len).sum::<usize>()
+        self.shards.iter().map(|s| s.entries.len()).sum::<usize>()
     }
 
     /// True when there is no pattern at all.
