@@ -7,6 +7,7 @@
 //! components evolve independently. To add one: write `src/store/<name>.rs`
 //! with a `pub(crate) const SCHEMA: Schema`, and list it in [`COMPONENTS`].
 
+pub mod reminders;
 pub mod settings;
 
 use std::path::Path;
@@ -67,7 +68,7 @@ pub struct Schema {
 }
 
 /// Every component's schema, migrated in this order on open.
-pub const COMPONENTS: &[&Schema] = &[&settings::SCHEMA];
+pub const COMPONENTS: &[&Schema] = &[&settings::SCHEMA, &reminders::SCHEMA];
 
 /// The database: one connection behind a mutex (queries are short).
 #[derive(Debug)]
