@@ -81,15 +81,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Chat => {
-            let engine = load(&dir)?;
+            let engine = std::sync::Arc::new(load(&dir)?);
             let stdin = std::io::stdin();
             let interactive = stdin.is_terminal();
-            backbot::console::run(
-                &engine,
+            // /remind uses the bot's store; the file is only created on first use.
+            let db = std::env::var_os("BACKBOT_DB")
+                .map_or_else(|| PathBuf::from("backbot.db"), PathBuf::from);
+            let reminders =
+                std::sync::Arc::new(backbot::reminders::console::ConsoleReminders::new(
+                    db,
+                    std::sync::Arc::new(backbot::reminders::SystemClock),
+                ));
+            backbot::reminders::console::run(
+                engine,
+                reminders,
                 stdin.lock(),
-                &mut std::io::stdout().lock(),
+                std::sync::Arc::new(std::sync::Mutex::new(std::io::stdout())),
                 &mut std::io::stderr().lock(),
                 interactive,
+                std::time::Duration::from_secs(1),
             )?;
             Ok(ExitCode::SUCCESS)
         }

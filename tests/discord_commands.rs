@@ -25,7 +25,7 @@ async fn startup_registers_the_slash_commands() {
     assert_eq!(p.path, format!("/api/v10/applications/{BOT}/commands"));
     assert_eq!(
         names(&p.body),
-        ["ask", "crack", "stretch", "redflags", "faq", "help", "backbot"]
+        ["ask", "crack", "stretch", "redflags", "faq", "help", "remind", "backbot"]
     );
     let crack_choices: Vec<&str> = p.body[1]["options"][0]["choices"]
         .as_array()
@@ -34,7 +34,7 @@ async fn startup_registers_the_slash_commands() {
         .filter_map(|c| c["value"].as_str())
         .collect();
     assert_eq!(crack_choices, ["chair", "ground", "twist"]);
-    assert_eq!(p.body[6]["default_member_permissions"], json!("32"));
+    assert_eq!(p.body[7]["default_member_permissions"], json!("32"));
     bot.stop().await;
 }
 
@@ -51,7 +51,7 @@ async fn switching_between_guild_and_global_never_lists_a_command_twice() {
     let guild_path = format!("/api/v10/applications/{BOT}/guilds/{GUILD}/commands");
     let global_path = format!("/api/v10/applications/{BOT}/commands");
     assert_eq!(puts[0].path, guild_path);
-    assert_eq!(names(&puts[0].body).len(), 7);
+    assert_eq!(names(&puts[0].body).len(), 8);
     assert_eq!(puts[1].path, global_path);
     assert_eq!(puts[1].body, json!([]), "global scope cleared");
     bot.stop().await;
@@ -65,7 +65,7 @@ async fn switching_between_guild_and_global_never_lists_a_command_twice() {
         .await;
     let puts = fake2.calls("PUT", "/commands");
     assert_eq!(puts[0].path, global_path);
-    assert_eq!(names(&puts[0].body).len(), 7);
+    assert_eq!(names(&puts[0].body).len(), 8);
     assert_eq!(puts[1].path, guild_path);
     assert_eq!(puts[1].body, json!([]), "old guild scope cleared");
     bot.stop().await;

@@ -17,6 +17,8 @@ use serenity::gateway::ConnectionStage;
 use serenity::http::Http;
 
 use crate::engine::Engine;
+use crate::reminders::schedule::zone_suggestions;
+use crate::reminders::{Caller, Clock, Dest, RemindCommand, Reminders, SystemClock};
 use crate::reply::{Reply, ReplyKind};
 use crate::store::{GuildSettings, RedFlagScope, Store};
 
@@ -40,6 +42,8 @@ pub struct App {
     me: AtomicU64,
     registered: AtomicBool,
     connected_once: AtomicBool,
+    reminders: Option<Arc<Reminders>>,
+    clock: Arc<dyn Clock>,
 }
 
 impl App {
@@ -64,7 +68,38 @@ impl App {
             me: AtomicU64::new(0),
             registered: AtomicBool::new(false),
             connected_once: AtomicBool::new(false),
+            reminders: None,
+            clock: Arc::new(SystemClock),
         })
+    }
+
+    /// Serves `/remind` and the reminder buttons from `reminders`, on `clock`.
+    pub fn with_reminders(mut self, reminders: Arc<Reminders>, clock: Arc<dyn Clock>) -> App {
+        self.reminders = Some(reminders);
+        self.clock = clock;
+        self
+    }
+
+    /// Runs a `/remind` command or button for `user`.
+    fn remind(&self, user: u64, guild: Option<u64>, channel: u64, cmd: &RemindCommand) -> Reply {
+        let Some(r) = &self.reminders else {
+            return Reply::error(
+                "Reminders are off",
+                "Daily reminders are not available on this bot.",
+            );
+        };
+        let here = match guild {
+            Some(_) => Dest::Channel(channel),
+            None => Dest::Dm,
+        };
+        let caller = Caller {
+            user,
+            here,
+            console: false,
+        };
+        let reply = r.command(caller, cmd, self.clock.now());
+        tracing::info!(user, kind = ?reply.kind(), "reminder command answered");
+        reply
     }
 
     fn settings_of(&self, guild: u64) -> GuildSettings {
@@ -188,13 +223,29 @@ impl App {
                         choices = choices.add_string_choice(name, value);
                     }
                 }
+                if inv.path.iter().map(String::as_str).eq(["remind", "set"]) {
+                    let focused = ac.data.autocomplete().map(|a| a.value.to_string());
+                    if let Some(partial) = focused {
+                        for z in zone_suggestions(&partial, 25) {
+                            choices = choices.add_string_choice(z.clone(), z);
+                        }
+                    }
+                }
                 let r = CreateInteractionResponse::Autocomplete(choices);
                 if let Err(e) = self.rest.respond(http, ac.id, &ac.token, &r).await {
                     tracing::warn!(error = %e, "autocomplete not answered");
                 }
             }
             Interaction::Component(c) => {
-                let reply = Reply::error("Not supported", "This button is not supported any more.");
+                let reply = match RemindCommand::from_button(&c.data.custom_id) {
+                    Some(cmd) => self.remind(
+                        c.user.id.get(),
+                        c.guild_id.map(|g| g.get()),
+                        c.channel_id.get(),
+                        &cmd,
+                    ),
+                    None => Reply::error("Not supported", "This button is not supported any more."),
+                };
                 self.respond(http, c.id, &c.token, &reply, true).await;
             }
             other => tracing::debug!(kind = ?other.kind(), "interaction ignored"),
@@ -242,6 +293,15 @@ impl App {
                 (reply, ephemeral)
             }
             Ok(SlashAction::Settings(action)) => (self.settings_command(cmd, action), true),
+            Ok(SlashAction::Remind(rc)) => (
+                self.remind(
+                    cmd.user.id.get(),
+                    cmd.guild_id.map(|g| g.get()),
+                    cmd.channel_id.get(),
+                    &rc,
+                ),
+                true,
+            ),
         };
         tracing::info!(command = %inv.path.join(" "), kind = ?reply.kind(), "command answered");
         self.respond(http, cmd.id, &cmd.token, &reply, ephemeral)

@@ -9,6 +9,7 @@ pub mod handler;
 pub mod health;
 pub mod metrics;
 pub mod policy;
+pub mod remind;
 pub mod rest;
 pub mod slash;
 
@@ -19,6 +20,8 @@ use std::time::Duration;
 use serenity::all::{ClientBuilder, GatewayError, GatewayIntents, HttpBuilder};
 
 use crate::engine::Engine;
+use crate::reminders::{Clock, Reminders, SystemClock, CONSOLE_USER};
+use crate::store::reminders::ReminderFilter;
 use crate::store::{Store, StoreError};
 
 pub use config::{Config, ConfigError, Token};
@@ -69,7 +72,22 @@ pub async fn run(
     metrics: Arc<Metrics>,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), DiscordError> {
+    run_with_clock(config, engine, metrics, Arc::new(SystemClock), shutdown).await
+}
+
+/// [`run`] with the reminders' clock passed in (tests use a fake one).
+pub async fn run_with_clock(
+    config: Config,
+    engine: Arc<Engine>,
+    metrics: Arc<Metrics>,
+    clock: Arc<dyn Clock>,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), DiscordError> {
     let store = Arc::new(Store::open(&config.db)?);
+    let reminders = Arc::new(
+        Reminders::load(Arc::clone(&store), ReminderFilter::AllBut(CONSOLE_USER))
+            .map_err(|e| DiscordError::Gateway(format!("cannot load the reminders: {e}")))?,
+    );
     let client = reqwest::Client::builder()
         .use_rustls_tls()
         .build()
@@ -83,16 +101,46 @@ pub async fn run(
         config.retry,
         Arc::clone(&metrics),
     );
-    let app = Arc::new(App::new(
-        engine,
-        Arc::clone(&store),
-        rest,
-        Arc::clone(&metrics),
-        policy::Limiter::new(config.limits),
-        config.dev_guild,
-    )?);
+    let app = Arc::new(
+        App::new(
+            Arc::clone(&engine),
+            Arc::clone(&store),
+            rest,
+            Arc::clone(&metrics),
+            policy::Limiter::new(config.limits),
+            config.dev_guild,
+        )?
+        .with_reminders(Arc::clone(&reminders), Arc::clone(&clock)),
+    );
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    {
+        // The reminder loop: its own Http (same token and base) and Rest.
+        let mut hb = HttpBuilder::new(config.token.expose()).client(client.clone());
+        if let Some(base) = &config.api_base {
+            hb = hb.proxy(base.as_str()).ratelimiter_disabled(true);
+        }
+        let deliver = Arc::new(remind::DiscordDeliver {
+            http: Arc::new(hb.build()),
+            rest: Arc::new(rest::Rest::new(
+                client.clone(),
+                via_serenity,
+                config.retry,
+                Arc::clone(&metrics),
+            )),
+            engine: Arc::clone(&engine),
+        });
+        let mut rx = stop_rx.clone();
+        tokio::spawn(crate::reminders::runner::run(
+            reminders,
+            clock,
+            deliver,
+            crate::reminders::Limits::default(),
+            async move {
+                let _ = rx.wait_for(|s| *s).await;
+            },
+        ));
+    }
     if let Some(addr) = config.http_addr {
         let mut rx = stop_rx.clone();
         let (bound, serve) = health::bind(addr, Arc::clone(&metrics), async move {

@@ -244,10 +244,47 @@ impl Rest {
         channel: u64,
         msg: CreateMessage,
     ) -> Result<(), RestError> {
+        let nonce = self.nonce();
+        self.send_message_with_nonce(http, channel, msg, nonce)
+            .await
+    }
+
+    /// Opens (or finds) the DM channel with a user; returns its id.
+    pub async fn open_dm(&self, http: &Http, user: u64) -> Result<u64, RestError> {
+        let route = "POST /users/@me/channels";
+        nonzero(route, user)?;
+        let body = serde_json::to_vec(&serde_json::json!({"recipient_id": user.to_string()}))
+            .map_err(|e| RestError::Build {
+                route,
+                detail: e.to_string(),
+            })?;
+        let req = Request::new(Route::UserMeDmChannels, LightMethod::Post).body(Some(body));
+        let resp = self.call(http, route, req).await?;
+        let v: serde_json::Value = serde_json::from_slice(&resp).unwrap_or_default();
+        v.get("id")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|id| id.parse::<u64>().ok())
+            .filter(|&id| id != 0)
+            .ok_or_else(|| RestError::GaveUp {
+                route,
+                attempts: 1,
+                last: "the response has no channel id".into(),
+            })
+    }
+
+    /// Sends a message with a caller-chosen nonce (the same for every attempt
+    /// at the same logical message), `enforce_nonce` and no mentions.
+    pub async fn send_message_with_nonce(
+        &self,
+        http: &Http,
+        channel: u64,
+        msg: CreateMessage,
+        nonce: String,
+    ) -> Result<(), RestError> {
         let route = "POST /channels/{channel}/messages";
         nonzero(route, channel)?;
         let msg = msg
-            .nonce(Nonce::String(self.nonce()))
+            .nonce(Nonce::String(nonce))
             .enforce_nonce(true)
             .allowed_mentions(no_mentions());
         let body = serde_json::to_vec(&msg).map_err(|e| RestError::Build {

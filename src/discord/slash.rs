@@ -9,6 +9,7 @@ use serenity::all::{
 
 use crate::catalogue::{STRETCHES, TECHNIQUES};
 use crate::commands::Command;
+use crate::reminders::RemindCommand;
 use crate::store::RedFlagScope;
 
 /// One option value, independent of serenity.
@@ -94,6 +95,19 @@ impl Invocation {
         }
     }
 
+    fn integer(&self, name: &str) -> Result<Option<i64>, SlashError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(OptionValue::Int(i)) => Ok(Some(*i)),
+            Some(OptionValue::Str(s)) => s
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| SlashError::BadOption(name.to_string())),
+            Some(_) => Err(SlashError::BadOption(name.to_string())),
+        }
+    }
+
     fn boolean(&self, name: &str) -> Result<Option<bool>, SlashError> {
         match self.get(name) {
             None => Ok(None),
@@ -133,6 +147,8 @@ pub enum SlashAction {
     },
     /// An admin settings command.
     Settings(SettingsAction),
+    /// A `/remind` command.
+    Remind(RemindCommand),
 }
 
 /// Why an invocation could not be understood (shown to the user politely).
@@ -192,6 +208,27 @@ pub fn parse(inv: &Invocation) -> Result<SlashAction, SlashError> {
             other => return Err(SlashError::Unknown(format!("backbot settings {other}"))),
         })),
         ["backbot", "settings"] | ["backbot"] => Ok(SlashAction::Settings(SettingsAction::Show)),
+        ["remind", sub] => Ok(SlashAction::Remind(match *sub {
+            "set" => RemindCommand::Set {
+                time: inv
+                    .string("time")?
+                    .ok_or_else(|| SlashError::Missing("time".into()))?,
+                timezone: inv
+                    .string("timezone")?
+                    .ok_or_else(|| SlashError::Missing("timezone".into()))?,
+                place: inv.string("where")?,
+                routine: inv.string("routine")?,
+            },
+            "show" => RemindCommand::Show,
+            "off" => RemindCommand::Off,
+            "pause" => RemindCommand::Pause {
+                days: inv
+                    .integer("days")?
+                    .ok_or_else(|| SlashError::Missing("days".into()))?,
+            },
+            "test" => RemindCommand::Test,
+            other => return Err(SlashError::Unknown(format!("remind {other}"))),
+        })),
         _ => Err(SlashError::Unknown(path.join(" "))),
     }
 }
@@ -206,6 +243,67 @@ fn choices(mut o: CreateCommandOption, table: &[(&str, &str)]) -> CreateCommandO
         o = o.add_string_choice(*name, *name);
     }
     o
+}
+
+/// `/remind`: daily stretch reminders.
+fn remind_definition() -> CreateCommand {
+    use CommandOptionType as T;
+    let sub =
+        |name: &str, description: &str| CreateCommandOption::new(T::SubCommand, name, description);
+    CreateCommand::new("remind")
+        .description("Daily stretch reminder at your local time")
+        .add_option(
+            sub("set", "Remind me every day")
+                .add_sub_option(
+                    CreateCommandOption::new(
+                        T::String,
+                        "time",
+                        "Local time, HH:MM (24 h), e.g. 07:30",
+                    )
+                    .required(true)
+                    .max_length(5),
+                )
+                .add_sub_option(
+                    CreateCommandOption::new(
+                        T::String,
+                        "timezone",
+                        "Your time zone, e.g. Europe/Berlin",
+                    )
+                    .required(true)
+                    .set_autocomplete(true)
+                    .max_length(64),
+                )
+                .add_sub_option(
+                    CreateCommandOption::new(
+                        T::String,
+                        "where",
+                        "By DM (default) or in this channel",
+                    )
+                    .add_string_choice("dm", "dm")
+                    .add_string_choice("here", "here"),
+                )
+                .add_sub_option(
+                    CreateCommandOption::new(
+                        T::String,
+                        "routine",
+                        "Which stretches rotate (default: all)",
+                    )
+                    .add_string_choice("all", "all")
+                    .add_string_choice("stretches", "stretches")
+                    .add_string_choice("techniques", "techniques"),
+                ),
+        )
+        .add_option(sub("show", "Show my reminder, the next time and my streak"))
+        .add_option(sub("off", "Turn my reminder off"))
+        .add_option(
+            sub("pause", "Pause my reminder for some days").add_sub_option(
+                CreateCommandOption::new(T::Integer, "days", "How many days")
+                    .required(true)
+                    .min_int_value(1)
+                    .max_int_value(365),
+            ),
+        )
+        .add_option(sub("test", "Send me one reminder now"))
 }
 
 /// Every slash command, as registered with Discord.
@@ -250,6 +348,7 @@ pub fn definitions() -> Vec<CreateCommand> {
                     .max_length(200),
             ),
         CreateCommand::new("help").description("What backbot can do"),
+        remind_definition(),
         CreateCommand::new("backbot")
             .description("backbot server settings (Manage Server)")
             .default_member_permissions(Permissions::MANAGE_GUILD)
@@ -473,10 +572,13 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["ask", "crack", "stretch", "redflags", "faq", "help", "backbot"]
+            ["ask", "crack", "stretch", "redflags", "faq", "help", "remind", "backbot"]
         );
         let crack = &v[1]["options"][0]["choices"];
         assert_eq!(crack.as_array().unwrap().len(), TECHNIQUES.len());
-        assert_eq!(v[6]["default_member_permissions"], "32");
+        assert_eq!(v[7]["default_member_permissions"], "32");
+        let set = &v[6]["options"][0];
+        assert_eq!(set["name"], "set");
+        assert_eq!(set["options"][1]["autocomplete"], true);
     }
 }

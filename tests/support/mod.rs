@@ -390,6 +390,22 @@ impl Fake {
                 }
                 ok(m)
             }
+            ("POST", ["users", "@me", "channels"]) => {
+                // Opening a DM: USER's is DM; anyone else's is their id + 1.
+                let recipient: u64 = body["recipient_id"]
+                    .as_str()
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(USER);
+                let id = if recipient == USER {
+                    DM
+                } else {
+                    recipient.wrapping_add(1)
+                };
+                ok(
+                    json!({"id": id.to_string(), "type": 1, "last_message_id": null,
+                    "recipients": [{"id": recipient.to_string(), "username": "someone", "discriminator": "0", "avatar": null}]}),
+                )
+            }
             ("POST", ["interactions", _, _, "callback"]) => Response::builder()
                 .status(204)
                 .body(Full::new(Bytes::new()))
@@ -621,12 +637,23 @@ impl Bot {
     }
 
     pub async fn start_config(fake: &Fake, cfg: Config, db: tempfile::TempDir) -> Bot {
+        Bot::start_clock(fake, cfg, db, Arc::new(backbot::reminders::SystemClock)).await
+    }
+
+    /// Starts the bot with the reminders driven by `clock` (a fake one in tests).
+    pub async fn start_clock(
+        fake: &Fake,
+        cfg: Config,
+        db: tempfile::TempDir,
+        clock: Arc<dyn backbot::reminders::Clock>,
+    ) -> Bot {
         let metrics = Arc::new(Metrics::default());
         let (stop, rx) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(backbot::discord::run(
+        let task = tokio::spawn(backbot::discord::run_with_clock(
             cfg,
             engine(),
             Arc::clone(&metrics),
+            clock,
             async move {
                 let _ = rx.await;
             },
