@@ -4,7 +4,9 @@
 
 use std::sync::OnceLock;
 
-use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::bytes::{Regex, RegexBuilder};
+
+use super::set::{PatternSet, SetError};
 
 use super::pattern::{is_raw, pad, Compiler, PatternError};
 use crate::content::Intent;
@@ -117,7 +119,7 @@ impl Entry {
 /// Part of the multi-pattern set: one compiled `RegexSet` and its patterns.
 #[derive(Debug, Clone)]
 struct Shard {
-    set: RegexSet,
+    set: PatternSet,
     /// Runs on the normalised text (`re:` patterns) rather than the padded one.
     raw: bool,
     /// Holds exclusions: scanned only when a positive pattern matched.
@@ -169,12 +171,8 @@ fn sources(
     (sources, bad)
 }
 
-fn build_set(sources: &[&str]) -> Result<RegexSet, regex::Error> {
-    RegexSetBuilder::new(sources)
-        .unicode(false)
-        .size_limit(SET_SIZE_LIMIT)
-        .dfa_size_limit(32 * 1024 * 1024)
-        .build()
+fn build_set(sources: &[&str]) -> Result<PatternSet, SetError> {
+    PatternSet::new(sources, SET_SIZE_LIMIT)
 }
 
 impl Matcher {
@@ -224,7 +222,7 @@ impl Matcher {
         groups.push((false, true, excludes));
         groups.push((true, true, raw_excludes));
         groups.retain(|g| !g.2.is_empty());
-        let built: Vec<Result<Shard, regex::Error>> = std::thread::scope(|scope| {
+        let built: Vec<Result<Shard, SetError>> = std::thread::scope(|scope| {
             let handles: Vec<_> = groups
                 .into_iter()
                 .map(|(raw, exclude, entries)| {
@@ -242,11 +240,7 @@ impl Matcher {
                 .collect();
             handles
                 .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(regex::Error::Syntax("pattern compilation panicked".into()))
-                    })
-                })
+                .map(|h| h.join().unwrap_or_else(|_| Err(SetError::Panicked)))
                 .collect()
         });
         let mut shards = Vec::new();
@@ -308,8 +302,8 @@ impl Matcher {
         let mut matched: Vec<&Entry> = Vec::new();
         for shard in self.shards.iter().filter(|s| !s.exclude) {
             let hits = shard.set.matches(hay(shard));
-            if hits.matched_any() {
-                matched.extend(hits.iter().map(|i| &shard.entries[i]));
+            if !hits.is_empty() {
+                matched.extend(hits.iter().map(|i| &shard.entries[i.as_usize()]));
             }
         }
         if matched.is_empty() {
@@ -319,7 +313,7 @@ impl Matcher {
         let mut excluded: Vec<(usize, Span)> = Vec::new();
         for shard in self.shards.iter().filter(|s| s.exclude) {
             for i in shard.set.matches(hay(shard)).iter() {
-                let x = &shard.entries[i];
+                let x = &shard.entries[i.as_usize()];
                 if matched.iter().any(|m| m.intent == x.intent) {
                     excluded.extend(x.spans(padded, raw).map(|s| (x.intent, s)));
                 }

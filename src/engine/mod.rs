@@ -5,6 +5,7 @@ pub mod matcher;
 pub mod negation;
 pub mod normalise;
 pub mod pattern;
+pub mod set;
 
 use std::path::Path;
 

@@ -9,18 +9,40 @@ use std::io::Write;
 
 use crate::engine::Engine;
 
+/// One line of `backbot classify`: the spec's fields in the spec's order, then
+/// the matched phrases and the reply.
+#[derive(serde::Serialize)]
+struct ClassifyLine<'a> {
+    text: &'a str,
+    kind: crate::Kind,
+    intents: &'a [String],
+    red_flags: &'a [String],
+    matches: &'a [crate::IntentHit],
+    reply: ReplySummary<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct ReplySummary<'a> {
+    kind: crate::ReplyKind,
+    title: &'a str,
+}
+
 /// `backbot classify`: one JSON object per message (spec format plus the
-/// matched phrases and the reply kind). Returns the number of unreadable lines.
+/// matched phrases and the reply kind and title).
 pub fn classify_line(engine: &Engine, text: &str, out: &mut impl Write) -> std::io::Result<()> {
     let c = engine.classify(text);
     let reply = crate::reply::Reply::for_classification(&engine.content, &c);
-    let value = serde_json::json!({
-        "text": c.text,
-        "kind": c.kind,
-        "intents": c.intents,
-        "red_flags": c.red_flags,
-        "matches": c.hits,
-        "reply": { "kind": reply.kind(), "title": reply.title },
-    });
-    writeln!(out, "{value}")
+    let line = ClassifyLine {
+        text: &c.text,
+        kind: c.kind,
+        intents: &c.intents,
+        red_flags: &c.red_flags,
+        matches: &c.hits,
+        reply: ReplySummary {
+            kind: reply.kind(),
+            title: &reply.title,
+        },
+    };
+    serde_json::to_writer(&mut *out, &line)?;
+    writeln!(out)
 }
