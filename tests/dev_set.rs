@@ -41,3 +41,16 @@ fn dev_set_covers_every_catalogue_intent() {
         );
     }
 }
+
+#[test]
+fn held_out_set_escalates_every_red_flag_and_no_ordinary_chat() {
+    // Written after the content was tuned on dev.jsonl; its first run scored
+    // 96.7% kind accuracy and missed one red flag, which was then fixed.
+    let text = std::fs::read_to_string(common::root().join("tests/data/holdout.jsonl"))
+        .expect("held-out set");
+    let r = evaluate(common::engine(), &text);
+    let report = render(&r);
+    assert_eq!(r.red_flag_recall(), 1.0, "{report}");
+    assert_eq!(r.false_escalations, 0, "{report}");
+    assert!(r.kind_accuracy() >= 0.95, "{report}");
+}
