@@ -1,12 +1,12 @@
 //! The `backbot` binary: parses the command line and hands over to the console,
-//! a content tool, or (later) the Discord adapter.
+//! a content tool, or the Discord adapter.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use backbot::tools::{self, lines::for_each_line};
+use backbot::tools;
 use backbot::Engine;
 use clap::{Parser, Subcommand};
 
@@ -112,27 +112,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 return Ok(ExitCode::SUCCESS);
             }
-            let mut bad = 0;
-            let mut failure = None;
-            for_each_line(std::io::stdin().lock(), |_, line| {
-                let r = match line {
-                    Ok(text) => tools::classify_line(&engine, &text, &mut out),
-                    Err(e) => {
-                        bad += 1;
-                        writeln!(std::io::stderr(), "error: {e}")
-                    }
-                };
-                match r {
-                    Ok(()) => true,
-                    Err(e) => {
-                        failure = Some(e);
-                        false
-                    }
-                }
-            })?;
-            if let Some(e) = failure {
-                return Err(e.into());
-            }
+            let bad = tools::classify_stream(
+                &engine,
+                std::io::stdin().lock(),
+                &mut out,
+                &mut std::io::stderr(),
+            )?;
             Ok(if bad > 0 {
                 ExitCode::from(65)
             } else {

@@ -46,3 +46,30 @@ pub fn classify_line(engine: &Engine, text: &str, out: &mut impl Write) -> std::
     serde_json::to_writer(&mut *out, &line)?;
     writeln!(out)
 }
+
+/// `backbot classify` over stdin: one JSON line per readable input line; an
+/// unreadable line (invalid UTF-8) is reported on `err` and skipped. Returns
+/// how many lines were unreadable.
+pub fn classify_stream(
+    engine: &Engine,
+    input: impl std::io::BufRead,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> std::io::Result<usize> {
+    let mut bad = 0;
+    let mut failure = None;
+    lines::for_each_line(input, |_, line| {
+        let written = match line {
+            Ok(text) => classify_line(engine, &text, out),
+            Err(e) => {
+                bad += 1;
+                writeln!(err, "error: {e}")
+            }
+        };
+        written.map_err(|e| failure = Some(e)).is_ok()
+    })?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(bad),
+    }
+}
