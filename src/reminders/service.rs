@@ -345,7 +345,7 @@ pub fn step(
 pub fn due(
     now: Timestamp,
     index: &BTreeSet<(i64, u64)>,
-    subs: &HashMap<u64, Subscription>,
+    subs: &Subs,
     grace: SignedDuration,
 ) -> (Vec<(Subscription, Option<Fire>)>, Option<Timestamp>) {
     let n = now.as_second();
@@ -447,9 +447,64 @@ pub struct Caller {
     pub console: bool,
 }
 
+/// The subscriptions by user: a dense vector plus a user -> slot map (a map
+/// of whole subscriptions would double its table at a million entries).
+#[derive(Debug, Default)]
+pub struct Subs {
+    slots: HashMap<u64, u32>,
+    items: Vec<Subscription>,
+}
+
+impl Subs {
+    /// A user's subscription.
+    pub fn get(&self, user: &u64) -> Option<&Subscription> {
+        self.slots
+            .get(user)
+            .and_then(|&i| self.items.get(i as usize))
+    }
+
+    /// Adds or replaces a user's subscription.
+    pub fn insert(&mut self, user: u64, s: Subscription) {
+        match self.slots.get(&user) {
+            Some(&i) => {
+                if let Some(slot) = self.items.get_mut(i as usize) {
+                    *slot = s;
+                }
+            }
+            None => {
+                self.slots.insert(user, self.items.len() as u32);
+                self.items.push(s);
+            }
+        }
+    }
+
+    /// Removes a user's subscription.
+    pub fn remove(&mut self, user: &u64) -> Option<Subscription> {
+        let i = self.slots.remove(user)? as usize;
+        if i >= self.items.len() {
+            return None;
+        }
+        let old = self.items.swap_remove(i);
+        if let Some(moved) = self.items.get(i) {
+            self.slots.insert(moved.user, i as u32);
+        }
+        Some(old)
+    }
+
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
 #[derive(Debug, Default)]
 struct State {
-    subs: HashMap<u64, Subscription>,
+    subs: Subs,
     index: BTreeSet<(i64, u64)>,
     outbox: Vec<Fire>,
 }
@@ -575,6 +630,18 @@ impl Reminders {
             st.put(s);
         }
         Ok(fires)
+    }
+
+    /// The pure [`due`] step at `now` without applying it: how many are due
+    /// and the next wake (benchmarks, diagnostics).
+    pub fn preview(&self, now: Timestamp) -> (usize, Option<Timestamp>) {
+        match self.state() {
+            Ok(st) => {
+                let (changes, next) = due(now, &st.index, &st.subs, self.grace);
+                (changes.iter().filter(|(_, f)| f.is_some()).count(), next)
+            }
+            Err(_) => (0, None),
+        }
     }
 
     /// Remembers a user's DM channel (saves one request per reminder).
@@ -745,10 +812,11 @@ impl Reminders {
                     user,
                     minute: 0,
                     tz: TimeZone::UTC,
+                    // Without a reminder, a test goes by DM: never public by surprise.
                     dest: if caller.console {
                         Dest::Console
                     } else {
-                        caller.here
+                        Dest::Dm
                     },
                     routine: Routine::All,
                     paused_until: None,
