@@ -639,3 +639,42 @@ fn console_run_prints_replies_and_due_reminders() {
     );
     assert!(text.contains("== No reminder =="), "{text}");
 }
+
+#[test]
+fn backbot_chat_keeps_reminders_in_backbot_db() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("chat.db");
+    let run = |input: &[u8]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_backbot"))
+            .arg("chat")
+            .current_dir(common::root())
+            .env("BACKBOT_DB", &db)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("backbot runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("write");
+        let out = child.wait_with_output().expect("exits");
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let out = run(b"/remind set 07:30 Europe/Berln\n/remind set 07:30 Europe/Berlin\n");
+    assert!(out.contains("did you mean Europe/Berlin?"), "{out}");
+    assert!(
+        out.contains("Every day at 07:30 (Europe/Berlin), in the console"),
+        "{out}"
+    );
+    let out = run(b"/remind show\n");
+    assert!(
+        out.contains("Every day at 07:30 (Europe/Berlin)"),
+        "kept in the file: {out}"
+    );
+}
