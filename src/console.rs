@@ -1,13 +1,10 @@
-//! The console adapter (`backbot chat`): reads lines, runs the same engine and
-//! commands as the Discord bot, prints the plain-text rendering of each reply.
-
-use std::io::{BufRead, Write};
+//! The console adapter (`backbot chat`): one typed line to one reply, with the
+//! same engine and commands as the Discord bot. The input loop, with `/remind`
+//! and due reminders, is `crate::reminders::console::run`.
 
 use crate::commands::{Command, COMMAND_NAMES};
 use crate::engine::Engine;
-use crate::render::text::render;
 use crate::reply::Reply;
-use crate::tools::lines::for_each_line;
 
 /// What one console line asks for.
 pub enum Outcome {
@@ -55,48 +52,4 @@ pub fn handle_line(engine: &Engine, line: &str) -> Outcome {
             ))
         }
     }
-}
-
-/// Runs the console until end of input or `/quit`. Unreadable lines (invalid
-/// UTF-8) are reported on `err` and skipped.
-pub fn run(
-    engine: &Engine,
-    input: impl BufRead,
-    out: &mut impl Write,
-    err: &mut impl Write,
-    interactive: bool,
-) -> std::io::Result<()> {
-    if interactive {
-        writeln!(
-            out,
-            "backbot console: ask about your lower back, or type /help. /quit to leave."
-        )?;
-        write!(out, "> ")?;
-        out.flush()?;
-    }
-    let mut io_result = Ok(());
-    for_each_line(input, |_, line| {
-        let step = (|| -> std::io::Result<bool> {
-            match line {
-                Err(e) => writeln!(err, "error: {e}")?,
-                Ok(text) => match handle_line(engine, &text) {
-                    Outcome::Quit => return Ok(false),
-                    Outcome::Reply(r) => writeln!(out, "{}", render(&r))?,
-                },
-            }
-            if interactive {
-                write!(out, "> ")?;
-                out.flush()?;
-            }
-            Ok(true)
-        })();
-        match step {
-            Ok(go_on) => go_on,
-            Err(e) => {
-                io_result = Err(e);
-                false
-            }
-        }
-    })?;
-    io_result
 }

@@ -191,7 +191,7 @@ impl ConsoleReminders {
     }
 }
 
-/// The console with reminders: like [`crate::console::run`], plus `/remind`
+/// The console loop: each line answered by [`crate::console::handle_line`], plus `/remind`
 /// lines and a timer thread printing due reminders every `tick`.
 pub fn run<W: Write + Send + 'static>(
     engine: Arc<Engine>,
