@@ -267,6 +267,7 @@ fn a_refused_delivery_disables_and_show_says_why() {
     runner::settle(
         &r,
         ALICE,
+        "no-such-fire",
         &Delivered::Refused("your DMs are closed to me".into()),
     );
     let show = r.command(alice(), &RemindCommand::Show, at("2026-01-10T07:00:00Z"));
@@ -304,6 +305,12 @@ fn restart_from_the_same_file_keeps_everything_and_never_sends_a_day_twice() {
         assert_eq!((s.minute, s.tz_name(), s.streak), (540, "Europe/Berlin", 1));
         let fires = r.tick(at("2026-01-10T08:30:00Z")).unwrap();
         assert_eq!(kinds(&fires), [FireKind::Daily { late: true }]);
+        runner::settle(
+            &r,
+            ALICE,
+            &fires[0].nonce,
+            &Delivered::Sent { dm_channel: None },
+        );
     }
     {
         // Restarted again the same morning: today's is recorded as sent.
@@ -316,6 +323,64 @@ fn restart_from_the_same_file_keeps_everything_and_never_sends_a_day_twice() {
     assert_eq!(
         kinds(&r.tick(at("2026-01-10T10:00:00Z")).unwrap()),
         [FireKind::Snooze]
+    );
+}
+
+#[test]
+fn a_fire_lost_in_a_crash_before_delivery_is_sent_again_once_with_the_same_nonce() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("backbot.db");
+    let open = || {
+        Reminders::load(
+            Arc::new(Store::open(&path).expect("open")),
+            ReminderFilter::All,
+        )
+        .expect("load")
+    };
+    let first = {
+        let r = open();
+        set(&r, "09:00", "UTC", at("2026-01-10T06:00:00Z"));
+        let fires = r.tick(at("2026-01-10T09:00:00Z")).unwrap();
+        assert_eq!(fires.len(), 1);
+        fires[0].nonce.clone()
+        // Killed while it was queued: never delivered.
+    };
+    {
+        let r = open();
+        let fires = r.tick(at("2026-01-10T09:10:00Z")).unwrap();
+        assert_eq!(
+            fires.len(),
+            1,
+            "the undelivered reminder is sent after the restart"
+        );
+        assert_eq!(
+            fires[0].nonce, first,
+            "with the same nonce, so Discord drops a duplicate"
+        );
+        assert!(
+            r.tick(at("2026-01-10T09:11:00Z")).unwrap().is_empty(),
+            "once"
+        );
+        runner::settle(
+            &r,
+            ALICE,
+            &fires[0].nonce,
+            &Delivered::Sent { dm_channel: None },
+        );
+    }
+    let r = open();
+    assert!(
+        r.tick(at("2026-01-10T09:20:00Z")).unwrap().is_empty(),
+        "delivered: not again"
+    );
+    // Lost again, but the restart comes after the grace period: dropped.
+    let fires = r.tick(at("2026-01-11T09:00:00Z")).unwrap();
+    assert_eq!(fires.len(), 1);
+    drop(r);
+    let r = open();
+    assert!(
+        r.tick(at("2026-01-11T11:30:00Z")).unwrap().is_empty(),
+        "too late after downtime: skipped"
     );
 }
 

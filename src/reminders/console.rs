@@ -180,6 +180,8 @@ impl ConsoleReminders {
                             )
                         })
                         .collect();
+                    // Shown by the caller right away: the console delivers it.
+                    r.settled(f.user, &f.nonce);
                     format!("{}{}\n", render(&m.reply), buttons.join(" "))
                 })
                 .collect(),

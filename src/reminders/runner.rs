@@ -36,8 +36,12 @@ pub trait Deliver: Send + Sync + 'static {
 /// The longest the loop sleeps without looking at the clock again.
 pub const MAX_SLEEP: Duration = Duration::from_secs(1);
 
-/// Records a delivery's outcome in the service.
-pub fn settle(reminders: &Reminders, user: u64, outcome: &Delivered) {
+/// Records a delivery's outcome in the service. A fire that failed for now
+/// stays recorded, so a restart within the grace period tries it again.
+pub fn settle(reminders: &Reminders, user: u64, nonce: &str, outcome: &Delivered) {
+    if !matches!(outcome, Delivered::Failed(_)) {
+        reminders.settled(user, nonce);
+    }
     let r = match outcome {
         Delivered::Sent {
             dm_channel: Some(c),
@@ -82,9 +86,9 @@ pub async fn run<C: Clock + ?Sized, D: Deliver>(
                     let r = Arc::clone(&reminders);
                     let d = Arc::clone(&deliver);
                     tokio::spawn(async move {
-                        let user = f.user;
+                        let (user, nonce) = (f.user, f.nonce.clone());
                         let outcome = d.deliver(f).await;
-                        settle(&r, user, &outcome);
+                        settle(&r, user, &nonce, &outcome);
                     });
                 }
                 Pop::Wait(at) => {

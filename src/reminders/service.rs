@@ -17,7 +17,7 @@ use super::schedule::{
     DEFAULT_GRACE,
 };
 use crate::reply::Reply;
-use crate::store::reminders::{ReminderFilter, StoredReminder};
+use crate::store::reminders::{PendingFire, ReminderFilter, StoredReminder};
 use crate::store::{Store, StoreError};
 
 /// The user id of the console (`backbot chat`); never a Discord user.
@@ -507,6 +507,8 @@ struct State {
     subs: Subs,
     index: BTreeSet<(i64, u64)>,
     outbox: Vec<Fire>,
+    /// Fires recorded before the last stop and never delivered.
+    recovered: Vec<PendingFire>,
 }
 
 impl State {
@@ -568,7 +570,12 @@ impl Reminders {
                 "reminders with an unknown time zone use UTC until set again"
             );
         }
-        tracing::info!(count = state.subs.len(), "reminders loaded");
+        state.recovered = store.pending_fires()?;
+        tracing::info!(
+            count = state.subs.len(),
+            undelivered = state.recovered.len(),
+            "reminders loaded"
+        );
         Ok(Reminders {
             store,
             state: Mutex::new(state),
@@ -618,18 +625,60 @@ impl Reminders {
     /// day twice); on a store error nothing changes and the next tick retries.
     pub fn tick(&self, now: Timestamp) -> Result<Vec<Fire>, ReminderError> {
         let mut st = self.state()?;
+        let mut fires = std::mem::take(&mut st.outbox);
+        // Fires recorded before a stop and never delivered: again, with the
+        // same nonce, while within the grace period; otherwise dropped.
+        for p in std::mem::take(&mut st.recovered) {
+            let late_by = now.as_second().saturating_sub(p.slot);
+            let kind = match p.kind {
+                2 => FireKind::Snooze,
+                _ => FireKind::Daily { late: true },
+            };
+            match (st.subs.get(&p.user), code_date(p.day)) {
+                (Some(sub), Some(day))
+                    if late_by <= self.grace.as_secs() && sub.disabled.is_none() =>
+                {
+                    let mut f = fire(sub, kind, now, day);
+                    f.nonce = p.nonce;
+                    fires.push(f);
+                }
+                _ => self.settled(p.user, &p.nonce),
+            }
+        }
         let (changes, _) = due(now, &st.index, &st.subs, self.grace);
         if !changes.is_empty() {
             let rows: Vec<StoredReminder<'_>> =
                 changes.iter().map(|(s, _)| s.to_stored()).collect();
-            self.store.save_reminders(&rows)?;
+            let pending: Vec<PendingFire> = changes
+                .iter()
+                .filter_map(|(_, f)| f.as_ref())
+                .map(|f| PendingFire {
+                    user: f.user,
+                    nonce: f.nonce.clone(),
+                    kind: match f.kind {
+                        FireKind::Snooze => 2,
+                        FireKind::Daily { late: true } => 1,
+                        _ => 0,
+                    },
+                    day: date_code(f.day),
+                    slot: now.as_second(),
+                })
+                .collect();
+            self.store.save_fires(&rows, &pending)?;
         }
-        let mut fires = std::mem::take(&mut st.outbox);
         for (s, f) in changes {
             fires.extend(f);
             st.put(s);
         }
         Ok(fires)
+    }
+
+    /// A fire was delivered (or never can be): forget it, so a restart does
+    /// not send it again.
+    pub fn settled(&self, user: u64, nonce: &str) {
+        if let Err(e) = self.store.fire_settled(user, nonce) {
+            tracing::error!(user, error = %e, "delivered reminder not recorded");
+        }
     }
 
     /// The pure [`due`] step at `now` without applying it: how many are due

@@ -9,7 +9,8 @@ use super::{from_sql_id, to_sql_id, Schema, Store, StoreError};
 /// The reminders component's migrations.
 pub(crate) const SCHEMA: Schema = Schema {
     component: "reminders",
-    migrations: &["CREATE TABLE reminders (
+    migrations: &[
+        "CREATE TABLE reminders (
              user_id         INTEGER PRIMARY KEY,
              minute          INTEGER NOT NULL,
              tz              TEXT NOT NULL,
@@ -24,8 +25,34 @@ pub(crate) const SCHEMA: Schema = Schema {
              disabled_reason TEXT,
              next_fire       INTEGER NOT NULL,
              dm_channel      INTEGER
-         );"],
+         );",
+        // v2: reminders recorded as fired but not yet delivered. A restart
+        // sends them again (same nonce) while within the grace period.
+        "CREATE TABLE reminder_outbox (
+             user_id INTEGER NOT NULL,
+             nonce   TEXT NOT NULL,
+             kind    INTEGER NOT NULL,
+             day     INTEGER NOT NULL,
+             slot    INTEGER NOT NULL,
+             PRIMARY KEY (user_id, nonce)
+         );",
+    ],
 };
+
+/// A reminder recorded as fired and not yet delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingFire {
+    /// The user.
+    pub user: u64,
+    /// The nonce it is sent with (the same on every attempt).
+    pub nonce: String,
+    /// 0 = daily, 1 = daily sent late, 2 = snooze.
+    pub kind: u8,
+    /// Its local date, `YYYYMMDD`.
+    pub day: i32,
+    /// When it was due (Unix seconds), for the grace rule.
+    pub slot: i64,
+}
 
 /// One stored reminder, in the database's terms (times in Unix seconds, local
 /// dates as `YYYYMMDD`). The reminders service converts it to its own type.
@@ -170,6 +197,61 @@ impl Store {
             }
         }
         tx.commit()?;
+        Ok(())
+    }
+
+    /// Writes reminders and the fires they produced in one transaction.
+    pub fn save_fires(
+        &self,
+        rows: &[StoredReminder<'_>],
+        fires: &[PendingFire],
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(UPSERT)?;
+            for r in rows {
+                upsert(&mut stmt, r)?;
+            }
+            let mut out = tx.prepare_cached("INSERT OR REPLACE INTO reminder_outbox (user_id, nonce, kind, day, slot) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+            for f in fires {
+                out.execute(params![
+                    to_sql_id(f.user),
+                    f.nonce,
+                    i64::from(f.kind),
+                    f.day,
+                    f.slot
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every fire not yet delivered.
+    pub fn pending_fires(&self) -> Result<Vec<PendingFire>, StoreError> {
+        let conn = self.conn()?;
+        let mut stmt =
+            conn.prepare("SELECT user_id, nonce, kind, day, slot FROM reminder_outbox")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(PendingFire {
+                user: from_sql_id(r.get(0)?),
+                nonce: r.get(1)?,
+                kind: r.get::<_, i64>(2)?.clamp(0, 255) as u8,
+                day: r.get(3)?,
+                slot: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Forgets a fire once it is delivered (or can never be).
+    pub fn fire_settled(&self, user: u64, nonce: &str) -> Result<(), StoreError> {
+        let conn = self.conn()?;
+        conn.execute(
+            "DELETE FROM reminder_outbox WHERE user_id = ?1 AND nonce = ?2",
+            params![to_sql_id(user), nonce],
+        )?;
         Ok(())
     }
 
