@@ -4,10 +4,47 @@
 mod support;
 
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Everything every test of this binary logs (one global subscriber, DEBUG).
+fn logs() -> Arc<Mutex<Vec<u8>>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&buf);
+        let _ = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_ansi(false)
+            .with_writer(move || LogSink(Arc::clone(&sink)))
+            .try_init();
+        buf
+    })
+    .clone()
+}
+
+struct LogSink(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut v) = self.0.lock() {
+            v.extend_from_slice(b);
+        }
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn logged() -> String {
+    let buf = logs();
+    let text = buf.lock().map(|v| String::from_utf8_lossy(&v).into_owned());
+    text.unwrap_or_default()
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gateway_drop_resumes_and_still_answers() {
@@ -90,6 +127,7 @@ async fn client_errors_are_not_retried_and_the_bot_goes_on() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_the_message_content_intent_the_bot_reconnects_and_serves_dms() {
+    let _ = logs();
     let fake = Fake::start().await;
     fake.refuse_content_intent(true);
     let bot = Bot::start(&fake).await;
@@ -106,6 +144,16 @@ async fn without_the_message_content_intent_the_bot_reconnects_and_serves_dms() 
     fake.send_message(DM, None, "how do I crack my lower back", &[]);
     fake.wait("the DM reply", |f| f.posts(DM).len() == 1).await;
     bot.stop().await;
+    let text = logged();
+    assert_eq!(
+        text.matches(backbot::discord::NO_CONTENT_INTENT).count(),
+        1,
+        "one clear log line with the fix:\n{text}"
+    );
+    assert!(
+        !text.contains("Gfake1"),
+        "the token never appears in the logs"
+    );
 }
 
 async fn get(addr: std::net::SocketAddr, path: &str) -> String {
