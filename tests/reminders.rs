@@ -707,29 +707,12 @@ fn console_run_prints_replies_and_due_reminders() {
 
 #[test]
 fn backbot_chat_keeps_reminders_in_backbot_db() {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("chat.db");
     let run = |input: &[u8]| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_backbot"))
-            .arg("chat")
-            .current_dir(common::root())
-            .env("BACKBOT_DB", &db)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("backbot runs");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input)
-            .expect("write");
-        let out = child.wait_with_output().expect("exits");
-        assert!(out.status.success());
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let (code, out, err) = common::backbot(&["chat"], input, &[("BACKBOT_DB", &db)]);
+        assert_eq!(code, 0, "{err}");
+        out
     };
     let out = run(b"/remind set 07:30 Europe/Berln\n/remind set 07:30 Europe/Berlin\n");
     assert!(out.contains("did you mean Europe/Berlin?"), "{out}");

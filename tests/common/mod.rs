@@ -45,3 +45,32 @@ pub fn content_copy() -> tempfile::TempDir {
 pub fn file(dir: &Path, rel: &str) -> PathBuf {
     dir.join(rel)
 }
+
+/// Runs the `backbot` binary from the project root with `args`, `stdin` and
+/// extra environment variables: (exit code, stdout, stderr).
+pub fn backbot(args: &[&str], stdin: &[u8], env: &[(&str, &Path)]) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_backbot"));
+    cmd.args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("backbot runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin)
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("backbot exits");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
