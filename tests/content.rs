@@ -33,15 +33,29 @@ fn every_catalogue_intent_exists_with_its_kind_and_a_response() {
     }
 }
 
+/// Asserts that one error mentions every one of `needles`.
+fn assert_reported(errors: &[String], needles: &[&str]) {
+    assert!(
+        errors.iter().any(|e| needles.iter().all(|n| e.contains(n))),
+        "no error mentions {needles:?}: {errors:?}"
+    );
+}
+
+/// Every error `check` reports for the content in `dir` (which must fail).
+fn errors_of(dir: &std::path::Path) -> Vec<String> {
+    check(dir)
+        .expect_err("the content must fail the check")
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
 fn break_file(rel: &str, edit: impl FnOnce(String) -> String) -> (tempfile::TempDir, Vec<String>) {
     let dir = common::content_copy();
     let path = common::file(dir.path(), rel);
     let text = std::fs::read_to_string(&path).expect("read");
     std::fs::write(&path, edit(text)).expect("write");
-    let errors = match check(dir.path()) {
-        Ok(_) => Vec::new(),
-        Err(e) => e.iter().map(ToString::to_string).collect(),
-    };
+    let errors = errors_of(dir.path());
     (dir, errors)
 }
 
@@ -69,11 +83,13 @@ fn an_unknown_group_names_the_intent_and_the_fix() {
             1,
         )
     });
-    assert!(
-        errors.iter().any(|e| e.contains("[crack_chair]")
-            && e.contains("unknown group @no_such_group")
-            && e.contains("_groups.json")),
-        "{errors:?}"
+    assert_reported(
+        &errors,
+        &[
+            "[crack_chair]",
+            "unknown group @no_such_group",
+            "_groups.json",
+        ],
     );
 }
 
@@ -83,24 +99,15 @@ fn a_missing_response_and_a_missing_catalogue_intent_are_reported() {
     std::fs::remove_file(dir.path().join("responses/crack_ground.json")).expect("rm");
     std::fs::remove_file(dir.path().join("intents/fever.json")).expect("rm");
     std::fs::remove_file(dir.path().join("responses/fever.json")).expect("rm");
-    let errors: Vec<String> = check(dir.path())
-        .expect_err("fails")
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    assert!(
-        errors
-            .iter()
-            .any(|e| e.contains("[crack_ground] intent without a response")
-                && e.contains("responses/crack_ground.json")),
-        "{errors:?}"
+    let errors = errors_of(dir.path());
+    assert_reported(
+        &errors,
+        &[
+            "[crack_ground] intent without a response",
+            "responses/crack_ground.json",
+        ],
     );
-    assert!(
-        errors
-            .iter()
-            .any(|e| e.contains("[fever]") && e.contains("catalogue")),
-        "{errors:?}"
-    );
+    assert_reported(&errors, &["[fever]", "catalogue"]);
 }
 
 #[test]
@@ -108,15 +115,8 @@ fn a_duplicate_id_is_reported() {
     let dir = common::content_copy();
     let text = std::fs::read_to_string(dir.path().join("intents/crack_chair.json")).expect("read");
     std::fs::write(dir.path().join("intents/crack_chair_copy.json"), text).expect("write");
-    let errors: Vec<String> = check(dir.path())
-        .expect_err("fails")
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    assert!(
-        errors.iter().any(|e| e.contains("duplicate id")),
-        "{errors:?}"
-    );
+    let errors = errors_of(dir.path());
+    assert_reported(&errors, &["duplicate id"]);
 }
 
 #[test]
@@ -140,11 +140,9 @@ fn an_example_that_misses_and_a_near_miss_that_hits_are_reported_with_lines() {
                 && e.contains("does not reach its intent")),
         "{errors:?}"
     );
-    assert!(
-        errors
-            .iter()
-            .any(|e| e.contains("not_example \"heat or ice?\" reaches this intent")),
-        "{errors:?}"
+    assert_reported(
+        &errors,
+        &["not_example \"heat or ice?\" reaches this intent"],
     );
 }
 
@@ -157,18 +155,8 @@ fn a_pattern_that_does_not_compile_is_reported() {
             1,
         )
     });
-    assert!(
-        errors
-            .iter()
-            .any(|e| e.contains("invalid regular expression")),
-        "{errors:?}"
-    );
-    assert!(
-        errors
-            .iter()
-            .any(|e| e.contains("apostrophe") && e.contains("cant")),
-        "{errors:?}"
-    );
+    assert_reported(&errors, &["invalid regular expression"]);
+    assert_reported(&errors, &["apostrophe", "cant"]);
 }
 
 #[test]
@@ -183,8 +171,5 @@ fn a_pattern_that_is_too_large_is_reported() {
     let (_d, errors) = break_file("intents/crack_chair.json", move |t| {
         t.replacen("\"patterns\": [", &format!("\"patterns\": [{huge:?},"), 1)
     });
-    assert!(
-        errors.iter().any(|e| e.contains("compiles to more than")),
-        "{errors:?}"
-    );
+    assert_reported(&errors, &["compiles to more than"]);
 }

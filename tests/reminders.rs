@@ -282,17 +282,20 @@ fn a_refused_delivery_disables_and_show_says_why() {
     assert_eq!(r.tick(at("2026-01-11T09:00:00Z")).unwrap().len(), 1);
 }
 
+/// The service loaded afresh from a database file, as after a restart.
+fn reopen(path: &std::path::Path) -> Reminders {
+    Reminders::load(
+        Arc::new(Store::open(path).expect("open")),
+        ReminderFilter::All,
+    )
+    .expect("load")
+}
+
 #[test]
 fn restart_from_the_same_file_keeps_everything_and_never_sends_a_day_twice() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("backbot.db");
-    let open = || {
-        Reminders::load(
-            Arc::new(Store::open(&path).expect("open")),
-            ReminderFilter::All,
-        )
-        .expect("load")
-    };
+    let open = || reopen(&path);
     {
         let r = open();
         set(&r, "09:00", "Europe/Berlin", at("2026-01-10T06:00:00Z"));
@@ -330,13 +333,7 @@ fn restart_from_the_same_file_keeps_everything_and_never_sends_a_day_twice() {
 fn a_fire_lost_in_a_crash_before_delivery_is_sent_again_once_with_the_same_nonce() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("backbot.db");
-    let open = || {
-        Reminders::load(
-            Arc::new(Store::open(&path).expect("open")),
-            ReminderFilter::All,
-        )
-        .expect("load")
-    };
+    let open = || reopen(&path);
     let first = {
         let r = open();
         set(&r, "09:00", "UTC", at("2026-01-10T06:00:00Z"));

@@ -63,21 +63,32 @@ async fn callback_text(fake: &Fake, n: usize) -> String {
     embed_text(cb)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn set_fire_done_show_stop() {
-    let fake = Fake::start().await;
-    let clock = Arc::new(FakeClock::new(at("2026-01-10T07:00:00Z")));
-    let bot = start(&fake, &clock).await;
-
+/// `/remind set time:<time> timezone:<zone>` from a member.
+fn set_by_slash(fake: &Fake, time: &str, zone: &str) {
     fake.send_slash(
         "remind",
         remind(
             "set",
-            json!([{"name": "time", "type": 3, "value": "09:00"},
-                   {"name": "timezone", "type": 3, "value": "Europe/Berlin"}]),
+            json!([{"name": "time", "type": 3, "value": time},
+                   {"name": "timezone", "type": 3, "value": zone}]),
         ),
         MEMBER_PERMS,
     );
+}
+
+/// The fake Discord and the bot on a fake clock at 2026-01-10 07:00 UTC.
+async fn boot() -> (Fake, Arc<FakeClock>, Bot) {
+    let fake = Fake::start().await;
+    let clock = Arc::new(FakeClock::new(at("2026-01-10T07:00:00Z")));
+    let bot = start(&fake, &clock).await;
+    (fake, clock, bot)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn set_fire_done_show_stop() {
+    let (fake, clock, bot) = boot().await;
+
+    set_by_slash(&fake, "09:00", "Europe/Berlin");
     let t = callback_text(&fake, 1).await;
     assert!(t.contains("Daily stretch reminder set"), "{t}");
     assert!(
@@ -143,9 +154,7 @@ async fn set_fire_done_show_stop() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn closed_dms_disable_the_reminder_and_show_says_why() {
-    let fake = Fake::start().await;
-    let clock = Arc::new(FakeClock::new(at("2026-01-10T07:00:00Z")));
-    let bot = start(&fake, &clock).await;
+    let (fake, clock, bot) = boot().await;
     fake.inject(
         "POST",
         &format!("/channels/{DM}/messages"),
@@ -155,15 +164,7 @@ async fn closed_dms_disable_the_reminder_and_show_says_why() {
             body: r#"{"code":50007,"message":"Cannot send messages to this user"}"#.into(),
         }],
     );
-    fake.send_slash(
-        "remind",
-        remind(
-            "set",
-            json!([{"name": "time", "type": 3, "value": "08:30"},
-                   {"name": "timezone", "type": 3, "value": "UTC"}]),
-        ),
-        MEMBER_PERMS,
-    );
+    set_by_slash(&fake, "08:30", "UTC");
     callback_text(&fake, 1).await;
     clock.advance(SignedDuration::from_mins(90));
     fake.wait("the refused send", |f| f.posts(DM).len() == 1)
@@ -192,29 +193,11 @@ async fn closed_dms_disable_the_reminder_and_show_says_why() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_is_refused_with_a_suggestion_and_zones_autocomplete() {
-    let fake = Fake::start().await;
-    let clock = Arc::new(FakeClock::new(at("2026-01-10T07:00:00Z")));
-    let bot = start(&fake, &clock).await;
-    fake.send_slash(
-        "remind",
-        remind(
-            "set",
-            json!([{"name": "time", "type": 3, "value": "25:61"},
-                   {"name": "timezone", "type": 3, "value": "Europe/Berlin"}]),
-        ),
-        MEMBER_PERMS,
-    );
+    let (fake, _clock, bot) = boot().await;
+    set_by_slash(&fake, "25:61", "Europe/Berlin");
     let t = callback_text(&fake, 1).await;
     assert!(t.contains("\"25:61\" is not a time"), "{t}");
-    fake.send_slash(
-        "remind",
-        remind(
-            "set",
-            json!([{"name": "time", "type": 3, "value": "07:30"},
-                   {"name": "timezone", "type": 3, "value": "Europe/Berln"}]),
-        ),
-        MEMBER_PERMS,
-    );
+    set_by_slash(&fake, "07:30", "Europe/Berln");
     let t = callback_text(&fake, 2).await;
     assert!(
         t.contains("Europe/Berln: did you mean Europe/Berlin?"),

@@ -161,6 +161,25 @@ fn code_date(c: i32) -> Option<Date> {
 }
 
 impl Subscription {
+    /// A new subscription with nothing set yet (midnight UTC, no streak).
+    fn blank(user: u64, dest: Dest, routine: Routine) -> Subscription {
+        Subscription {
+            user,
+            minute: 0,
+            tz: TimeZone::UTC,
+            dest,
+            routine,
+            paused_until: None,
+            snoozed_until: None,
+            streak: 0,
+            last_done: None,
+            last_sent: None,
+            disabled: None,
+            next_fire: 0,
+            dm_channel: None,
+        }
+    }
+
     /// The local time of day.
     pub fn time(&self) -> Time {
         Time::new((self.minute / 60) as i8, (self.minute % 60) as i8, 0, 0).unwrap_or(Time::MIN)
@@ -788,21 +807,7 @@ impl Reminders {
                         ))
                     }
                 };
-                let mut s = existing.unwrap_or(Subscription {
-                    user,
-                    minute: 0,
-                    tz: TimeZone::UTC,
-                    dest,
-                    routine,
-                    paused_until: None,
-                    snoozed_until: None,
-                    streak: 0,
-                    last_done: None,
-                    last_sent: None,
-                    disabled: None,
-                    next_fire: 0,
-                    dm_channel: None,
-                });
+                let mut s = existing.unwrap_or_else(|| Subscription::blank(user, dest, routine));
                 s.minute = (t.hour() as u16) * 60 + t.minute() as u16;
                 s.tz = tz;
                 s.dest = dest;
@@ -857,26 +862,13 @@ impl Reminders {
                 ))
             }
             RemindCommand::Test => {
-                let s = existing.unwrap_or(Subscription {
-                    user,
-                    minute: 0,
-                    tz: TimeZone::UTC,
-                    // Without a reminder, a test goes by DM: never public by surprise.
-                    dest: if caller.console {
-                        Dest::Console
-                    } else {
-                        Dest::Dm
-                    },
-                    routine: Routine::All,
-                    paused_until: None,
-                    snoozed_until: None,
-                    streak: 0,
-                    last_done: None,
-                    last_sent: None,
-                    disabled: None,
-                    next_fire: 0,
-                    dm_channel: None,
-                });
+                // Without a reminder, a test goes by DM: never public by surprise.
+                let dest = if caller.console {
+                    Dest::Console
+                } else {
+                    Dest::Dm
+                };
+                let s = existing.unwrap_or_else(|| Subscription::blank(user, dest, Routine::All));
                 st.outbox
                     .push(fire(&s, FireKind::Test, now, s.local_date(now)));
                 drop(st);
